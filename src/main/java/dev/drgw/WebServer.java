@@ -1,0 +1,109 @@
+package dev.drgw;
+
+import dev.drgw.api.ApiRoutes;
+import dev.drgw.metrics.HealthRoutes;
+import dev.drgw.metrics.HttpMetrics;
+import io.javalin.Javalin;
+import io.javalin.http.HttpResponseException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one HTTP server: Provisioning API, health, metrics and the OpenAPI document. Its route table
+ * is {@link #routes}, called by {@link Wiring} and by nothing else.
+ */
+final class WebServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(WebServer.class);
+  private static final String ROUTE = HealthRoutes.ROUTE_ATTRIBUTE;
+
+  private final Javalin javalin;
+
+  WebServer(String bind, int port, long maxBodyBytes, ApiRoutes api, HealthRoutes health, HttpMetrics metrics) {
+    byte[] openApi = openApiDocument();
+    this.javalin =
+        Javalin.create(
+            config -> {
+              config.startup.showJavalinBanner = false;
+              config.startup.showOldJavalinVersionWarning = false;
+              config.http.maxRequestSize = maxBodyBytes;
+              config.http.prefer405over404 = true;
+              config.jetty.host = bind;
+              config.jetty.port = port;
+              config.jetty.modifyHttpConfiguration(
+                  http -> {
+                    http.setSendServerVersion(false);
+                    http.setRequestHeaderSize(32 * 1024);
+                  });
+              config.requestLogger.http(
+                  (ctx, millis) -> {
+                    String route = ctx.attribute(ROUTE);
+                    metrics.record(
+                        ctx.method().name(),
+                        route == null ? "unmatched" : route,
+                        ctx.statusCode(),
+                        millis == null ? 0 : millis);
+                  });
+              routes(config.routes, api, health, openApi);
+            });
+  }
+
+  /** The route table. */
+  private static void routes(
+      io.javalin.config.RoutesConfig routes, ApiRoutes api, HealthRoutes health, byte[] openApi) {
+    api.register(routes);
+    health.register(routes);
+    routes.get(
+        "/openapi.json",
+        ctx -> {
+          ctx.attribute(ROUTE, "/openapi.json");
+          ctx.contentType("application/json").result(openApi);
+        });
+    routes.exception(
+        HttpResponseException.class,
+        (e, ctx) -> {
+          if (e.getStatus() == 404 || e.getStatus() == 405) {
+            api.unmatched(ctx, e.getStatus());
+          } else {
+            ctx.status(e.getStatus()).contentType("application/json")
+                .result("{\"error\":{\"code\":\"HttpError\",\"message\":\"" + e.getStatus() + "\"}}");
+          }
+        });
+    routes.exception(
+        Exception.class,
+        (e, ctx) -> {
+          log.error("unhandled failure on {} {}", ctx.method(), ctx.path(), e);
+          ctx.status(500)
+              .contentType("application/json")
+              .header("x-ms-error-code", "InternalError")
+              .result("{\"error\":{\"code\":\"InternalError\",\"message\":\"internal error\"}}");
+        });
+  }
+
+  private static byte[] openApiDocument() {
+    try (InputStream in = WebServer.class.getResourceAsStream("/openapi.json")) {
+      if (in == null) {
+        throw new IllegalStateException("openapi.json is missing from the build");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  void start() {
+    javalin.start();
+  }
+
+  int port() {
+    return javalin.port();
+  }
+
+  @Override
+  public void close() {
+    javalin.stop();
+  }
+}

@@ -1,0 +1,147 @@
+package dev.drgw;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.drgw.account.AccountService;
+import dev.drgw.account.DeploymentNames;
+import dev.drgw.api.ApiRoutes;
+import dev.drgw.auth.JwtVerifier;
+import dev.drgw.auth.LocalSigningKey;
+import dev.drgw.auth.TokenVerifier;
+import dev.drgw.changes.SyncStatus;
+import dev.drgw.config.Config;
+import dev.drgw.metrics.HealthRoutes;
+import dev.drgw.metrics.HttpMetrics;
+import dev.drgw.metrics.Metrics;
+import dev.drgw.number.NumberService;
+import dev.drgw.store.Database;
+import dev.drgw.store.Stores;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.MalformedURLException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Builds drgw's object graph from its configuration, by hand, and starts it. */
+public final class Wiring implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Wiring.class);
+
+  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final WebServer web;
+
+  private Wiring(Config config, Clock clock) {
+    try {
+      Files.createDirectories(config.dataDir());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
+    }
+    Metrics metrics = own(new Metrics());
+    var db = config.database();
+    Database database = own(Database.open(db.url(), db.user(), db.password(), db.poolSize()));
+    Stores stores = new Stores(database, new ObjectMapper(), clock);
+    var deployment = config.deployment();
+    DeploymentNames names =
+        new DeploymentNames(deployment.baseDomain(), deployment.regions(), deployment.regionDomainFormat());
+    AccountService accounts = new AccountService(stores.accounts(), names);
+    NumberService numbers = new NumberService(stores.numbers(), stores.accounts());
+    ApiRoutes api =
+        new ApiRoutes(
+            accounts,
+            numbers,
+            SyncStatus.NOTHING_SERVED,
+            verifier(config, clock),
+            stores.requestLedger(),
+            config.api().repeatabilityWindow(),
+            config.api().rateLimitPerMinute(),
+            config.http().maxBodyBytes(),
+            clock);
+    HealthRoutes health =
+        new HealthRoutes(Map.of("database", () -> database.isReachable(Duration.ofSeconds(2))), metrics);
+    ScheduledExecutorService housekeeping =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "drgw-housekeeping");
+              t.setDaemon(true);
+              return t;
+            });
+    own(housekeeping::shutdownNow);
+    housekeeping.scheduleWithFixedDelay(
+        () -> {
+          try {
+            stores.requestLedger().purgeExpired(clock.instant());
+          } catch (RuntimeException e) {
+            log.warn("could not purge expired repeatable requests", e);
+          }
+        },
+        1,
+        1,
+        TimeUnit.MINUTES);
+    var http = config.http();
+    web = own(new WebServer(http.bind(), http.port(), http.maxBodyBytes(), api, health,
+        new HttpMetrics(metrics.registry())));
+  }
+
+  /** Starts drgw; on failure everything already started is stopped again. */
+  public static Wiring start(Config config, Clock clock) {
+    Wiring wiring = null;
+    try {
+      wiring = new Wiring(config, clock);
+      wiring.web.start();
+      log.info("drgw serving HTTP on {}:{}", config.http().bind(), wiring.web.port());
+      return wiring;
+    } catch (RuntimeException e) {
+      if (wiring != null) {
+        wiring.close();
+      }
+      throw e;
+    }
+  }
+
+  private static TokenVerifier verifier(Config config, Clock clock) {
+    var auth = config.auth();
+    if (auth.jwksUrl().isPresent()) {
+      try {
+        return JwtVerifier.remote(auth.jwksUrl().get().toURL(), auth.issuer(), auth.audience(), clock);
+      } catch (MalformedURLException e) {
+        throw new IllegalArgumentException("DRGW_AUTH_JWKS_URL is not a URL", e);
+      }
+    }
+    try {
+      LocalSigningKey key = LocalSigningKey.loadOrCreate(config.dataDir());
+      return JwtVerifier.local(key, auth.issuer(), auth.audience(), clock);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private <T extends AutoCloseable> T own(T resource) {
+    started.push(resource);
+    return resource;
+  }
+
+  public int httpPort() {
+    return web.port();
+  }
+
+  /** Stops everything in reverse order of start. */
+  @Override
+  public void close() {
+    while (!started.isEmpty()) {
+      AutoCloseable resource = started.pop();
+      try {
+        resource.close();
+      } catch (Exception e) {
+        log.warn("error while stopping {}", resource, e);
+      }
+    }
+  }
+}

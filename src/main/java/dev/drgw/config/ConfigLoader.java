@@ -1,0 +1,209 @@
+package dev.drgw.config;
+
+import static dev.drgw.config.Settings.AUTH_AUDIENCE;
+import static dev.drgw.config.Settings.AUTH_ISSUER;
+import static dev.drgw.config.Settings.AUTH_JWKS_URL;
+import static dev.drgw.config.Settings.BASE_DOMAIN;
+import static dev.drgw.config.Settings.DATA_DIR;
+import static dev.drgw.config.Settings.DB_PASSWORD;
+import static dev.drgw.config.Settings.DB_POOL_SIZE;
+import static dev.drgw.config.Settings.DB_URL;
+import static dev.drgw.config.Settings.DB_USER;
+import static dev.drgw.config.Settings.HTTP_BIND;
+import static dev.drgw.config.Settings.HTTP_MAX_BODY_BYTES;
+import static dev.drgw.config.Settings.HTTP_PORT;
+import static dev.drgw.config.Settings.RATE_LIMIT_PER_MINUTE;
+import static dev.drgw.config.Settings.REGIONS;
+import static dev.drgw.config.Settings.REGION_DOMAIN_FORMAT;
+import static dev.drgw.config.Settings.REPEATABILITY_WINDOW;
+
+import java.net.URI;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.stream.Stream;
+
+/**
+ * Builds the {@link Config} at start-up: environment variables win over the YAML file, the file
+ * over built-in defaults. Every bad setting is reported at once in one {@link ConfigException}.
+ */
+public final class ConfigLoader {
+
+  /** Microsoft Entra ID rejects longer domain names, so every customer subdomain must fit. */
+  static final int MAX_CUSTOMER_SUBDOMAIN = 48;
+
+  private static final String ENV_PREFIX = "DRGW_";
+
+  private ConfigLoader() {}
+
+  /** Fails if the file cannot be read or parsed, or if any setting is unknown or bad. */
+  public static Config load(Map<String, String> env, Optional<Path> yamlFile)
+      throws ConfigException {
+    YamlFile.Contents file =
+        yamlFile.isPresent() ? YamlFile.read(yamlFile.get()) : YamlFile.Contents.EMPTY;
+    Resolver r = new Resolver(env, file);
+    Optional<Path> dataDir = r.get(DATA_DIR, "./data", ConfigLoader::parseDataDir);
+    Optional<HttpSettings> http = http(r);
+    Optional<DatabaseSettings> database = database(r, dataDir);
+    Optional<DeploymentSettings> deployment = deployment(r);
+    Optional<AuthSettings> auth = auth(r);
+    Optional<ApiSettings> api = api(r);
+    r.throwIfProblems();
+    return new Config(
+        dataDir.orElseThrow(),
+        http.orElseThrow(),
+        database.orElseThrow(),
+        deployment.orElseThrow(),
+        auth.orElseThrow(),
+        api.orElseThrow());
+  }
+
+  /** Variables named {@code DRGW_*} that are no known setting, sorted; worth a warning. */
+  public static List<String> unknownEnvironmentSettings(Map<String, String> env) {
+    return env.keySet().stream()
+        .filter(name -> name.startsWith(ENV_PREFIX))
+        .filter(name -> Settings.byEnv(name).isEmpty())
+        .sorted()
+        .toList();
+  }
+
+  private static Optional<HttpSettings> http(Resolver r) {
+    Optional<String> bind = r.get(HTTP_BIND, "0.0.0.0", HostParser::parse);
+    Optional<Integer> port = r.get(HTTP_PORT, "8080", raw -> IntParser.parse(raw, 0, 65_535));
+    Optional<Long> maxBody =
+        r.get(HTTP_MAX_BODY_BYTES, "1048576", raw -> SizeParser.parse(raw, 1024, 100L << 20));
+    if (!allPresent(bind, port, maxBody)) {
+      return Optional.empty();
+    }
+    return Optional.of(new HttpSettings(bind.get(), port.get(), maxBody.get()));
+  }
+
+  private static Optional<DatabaseSettings> database(Resolver r, Optional<Path> dataDir) {
+    Optional<String> url =
+        r.raw(DB_URL)
+            .map(String::strip)
+            .or(() -> dataDir.map(dir -> JdbcUrls.H2 + "file:" + dir.resolve("drgw")))
+            .flatMap(raw -> r.check(DB_URL, JdbcUrls.parse(raw)));
+    Optional<String> user = user(r, url);
+    String password = r.raw(DB_PASSWORD).orElse("");
+    Optional<Integer> poolSize = r.get(DB_POOL_SIZE, "16", raw -> IntParser.parse(raw, 1, 200));
+    if (!allPresent(url, user, poolSize)) {
+      return Optional.empty();
+    }
+    return Optional.of(new DatabaseSettings(url.get(), user.get(), password, poolSize.get()));
+  }
+
+  private static Optional<String> user(Resolver r, Optional<String> url) {
+    Optional<String> user = r.raw(DB_USER).map(String::strip);
+    if (user.isPresent()) {
+      return r.check(DB_USER, nonEmpty(user.get()));
+    }
+    if (url.isPresent() && JdbcUrls.isPostgres(url.get())) {
+      r.problem(
+          DB_USER,
+          "must be set when "
+              + DB_URL.names()
+              + " is a PostgreSQL URL (\""
+              + JdbcUrls.POSTGRES
+              + "...\"), but it is not set");
+      return Optional.empty();
+    }
+    return Optional.of("drgw");
+  }
+
+  private static Optional<DeploymentSettings> deployment(Resolver r) {
+    Optional<String> base = r.get(BASE_DOMAIN, "gw.example.net", DnsNames::parse);
+    Optional<Integer> regions =
+        r.get(REGIONS, "2", raw -> IntParser.parse(raw, 1, 2, "must be 1 or 2"));
+    Optional<String> format =
+        r.get(REGION_DOMAIN_FORMAT, "1r%d", raw -> RegionFormat.parse(raw, regions.orElse(2)));
+    if (!allPresent(base, regions, format)) {
+      return Optional.empty();
+    }
+    String shortest = "x." + RegionFormat.label(format.get(), regions.get()) + ".";
+    int allowed = MAX_CUSTOMER_SUBDOMAIN - shortest.length();
+    if (base.get().length() > allowed) {
+      r.problem(
+          BASE_DOMAIN,
+          "must be at most "
+              + allowed
+              + " characters with "
+              + (regions.get() == 1 ? "1 region" : regions.get() + " regions")
+              + " and region domain format "
+              + Parsed.quote(format.get())
+              + ", or customer subdomains would exceed Microsoft's "
+              + MAX_CUSTOMER_SUBDOMAIN
+              + "-character limit (the shortest, "
+              + Parsed.quote(shortest + base.get())
+              + ", has "
+              + (shortest.length() + base.get().length())
+              + "), got "
+              + Parsed.quote(base.get()));
+      return Optional.empty();
+    }
+    return Optional.of(new DeploymentSettings(base.get(), regions.get(), format.get()));
+  }
+
+  private static Optional<AuthSettings> auth(Resolver r) {
+    Optional<String> issuer = r.get(AUTH_ISSUER, "drgw", ConfigLoader::nonEmpty);
+    Optional<String> audience = r.get(AUTH_AUDIENCE, "drgw", ConfigLoader::nonEmpty);
+    Optional<Optional<URI>> jwksUrl =
+        r.get(
+            AUTH_JWKS_URL,
+            "",
+            raw ->
+                raw.isEmpty()
+                    ? Parsed.ok(Optional.empty())
+                    : UrlParser.parseHttpUrl(raw).map(Optional::of));
+    if (!allPresent(issuer, audience, jwksUrl)) {
+      return Optional.empty();
+    }
+    return Optional.of(new AuthSettings(issuer.get(), audience.get(), jwksUrl.get()));
+  }
+
+  private static Optional<ApiSettings> api(Resolver r) {
+    Optional<OptionalInt> rateLimit =
+        r.get(RATE_LIMIT_PER_MINUTE, "", ConfigLoader::parseRateLimit);
+    Optional<Duration> window =
+        r.get(
+            REPEATABILITY_WINDOW,
+            "1h",
+            raw -> DurationParser.parse(raw, Duration.ofMinutes(1), Duration.ofDays(7)));
+    if (!allPresent(rateLimit, window)) {
+      return Optional.empty();
+    }
+    return Optional.of(new ApiSettings(rateLimit.get(), window.get()));
+  }
+
+  static Parsed<Path> parseDataDir(String raw) {
+    if (!raw.isEmpty()) {
+      try {
+        return Parsed.ok(Path.of(raw).toAbsolutePath().normalize());
+      } catch (InvalidPathException e) {
+        // reported below
+      }
+    }
+    return Parsed.expected("must be a directory path", raw);
+  }
+
+  static Parsed<OptionalInt> parseRateLimit(String raw) {
+    if (raw.isEmpty() || raw.equalsIgnoreCase("off")) {
+      return Parsed.ok(OptionalInt.empty());
+    }
+    return IntParser.parse(
+            raw, 1, 1_000_000, "must be off (or empty) or an integer from 1 to 1000000")
+        .map(OptionalInt::of);
+  }
+
+  private static Parsed<String> nonEmpty(String raw) {
+    return raw.isEmpty() ? Parsed.expected("must not be empty", raw) : Parsed.ok(raw);
+  }
+
+  private static boolean allPresent(Optional<?>... values) {
+    return Stream.of(values).allMatch(Optional::isPresent);
+  }
+}

@@ -1,0 +1,148 @@
+package dev.drgw.config;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/** The registry of every setting; the README's settings table must match {@link #ALL}. */
+public final class Settings {
+
+  static final Setting DATA_DIR =
+      new Setting(
+          "DRGW_DATA_DIR",
+          "data-dir",
+          "./data",
+          "Directory for the embedded database and the local signing key; relative paths are"
+              + " resolved against the working directory.");
+  static final Setting HTTP_BIND =
+      new Setting(
+          "DRGW_HTTP_BIND",
+          "http.bind",
+          "0.0.0.0",
+          "Address the HTTP server (API, portal, metrics) listens on: an IP address or host name.");
+  static final Setting HTTP_PORT =
+      new Setting(
+          "DRGW_HTTP_PORT", "http.port", "8080", "HTTP port, 0 to 65535; 0 picks any free port.");
+  static final Setting HTTP_MAX_BODY_BYTES =
+      new Setting(
+          "DRGW_HTTP_MAX_BODY_BYTES",
+          "http.max-body-bytes",
+          "1048576",
+          "Largest accepted request body in bytes, 1024 to 104857600; suffixes k and m mean KiB"
+              + " and MiB, e.g. 2m.");
+  static final Setting DB_URL =
+      new Setting(
+          "DRGW_DB_URL",
+          "db.url",
+          "H2 file in the data dir (jdbc:h2:file:<data-dir>/drgw)",
+          "JDBC URL of the store; must start with jdbc:h2: or jdbc:postgresql:.");
+  static final Setting DB_USER =
+      new Setting(
+          "DRGW_DB_USER",
+          "db.user",
+          "drgw (H2); none for PostgreSQL",
+          "Database user; required for PostgreSQL. Must not be empty.");
+  static final Setting DB_PASSWORD =
+      new Setting(
+          "DRGW_DB_PASSWORD",
+          "db.password",
+          "empty",
+          "Database password; may be empty (e.g. PostgreSQL trust authentication). Never logged.");
+  static final Setting DB_POOL_SIZE =
+      new Setting(
+          "DRGW_DB_POOL_SIZE",
+          "db.pool-size",
+          "16",
+          "Maximum number of database connections, 1 to 200.");
+  static final Setting BASE_DOMAIN =
+      new Setting(
+          "DRGW_BASE_DOMAIN",
+          "base-domain",
+          "gw.example.net",
+          "DNS name under which region and customer subdomains live; lower-cased, one trailing"
+              + " dot removed. x.<highest region domain> must stay within 48 characters.");
+  static final Setting REGIONS =
+      new Setting("DRGW_REGIONS", "regions", "2", "Number of regions in the deployment: 1 or 2.");
+  static final Setting REGION_DOMAIN_FORMAT =
+      new Setting(
+          "DRGW_REGION_DOMAIN_FORMAT",
+          "region-domain-format",
+          "1r%d",
+          "DNS label of each region below the base domain; %d (exactly once) is replaced by the"
+              + " region number, e.g. 1r1, 1r2. Lower-cased.");
+  static final Setting AUTH_ISSUER =
+      new Setting(
+          "DRGW_AUTH_ISSUER",
+          "auth.issuer",
+          "drgw",
+          "Expected iss claim of API bearer tokens; must not be empty.");
+  static final Setting AUTH_AUDIENCE =
+      new Setting(
+          "DRGW_AUTH_AUDIENCE",
+          "auth.audience",
+          "drgw",
+          "Expected aud claim of API bearer tokens; must not be empty.");
+  static final Setting AUTH_JWKS_URL =
+      new Setting(
+          "DRGW_AUTH_JWKS_URL",
+          "auth.jwks-url",
+          "none (the local signing key in the data dir is used)",
+          "Absolute http or https URL of the token issuer's JWKS; empty means none.");
+  static final Setting RATE_LIMIT_PER_MINUTE =
+      new Setting(
+          "DRGW_RATE_LIMIT_PER_MINUTE",
+          "rate-limit.per-minute",
+          "off",
+          "API requests allowed per minute, 1 to 1000000; empty or off means no limit.");
+  static final Setting REPEATABILITY_WINDOW =
+      new Setting(
+          "DRGW_REPEATABILITY_WINDOW",
+          "repeatability.window",
+          "1h",
+          "How long a Repeatability-Request-ID is remembered, 1 minute to 7 days: 300s, 5m, 1h,"
+              + " 2d or ISO-8601 such as PT5M.");
+
+  public static final List<Setting> ALL =
+      List.of(
+          DATA_DIR,
+          HTTP_BIND,
+          HTTP_PORT,
+          HTTP_MAX_BODY_BYTES,
+          DB_URL,
+          DB_USER,
+          DB_PASSWORD,
+          DB_POOL_SIZE,
+          BASE_DOMAIN,
+          REGIONS,
+          REGION_DOMAIN_FORMAT,
+          AUTH_ISSUER,
+          AUTH_AUDIENCE,
+          AUTH_JWKS_URL,
+          RATE_LIMIT_PER_MINUTE,
+          REPEATABILITY_WINDOW);
+
+  private Settings() {}
+
+  static Optional<Setting> byYamlKey(String yamlKey) {
+    return ALL.stream().filter(s -> s.yamlKey().equals(yamlKey)).findFirst();
+  }
+
+  static Optional<Setting> byEnv(String env) {
+    return ALL.stream().filter(s -> s.env().equals(env)).findFirst();
+  }
+
+  /** The YAML keys below a section such as {@code http}; empty if it is no section. */
+  static List<String> keysIn(String section) {
+    return ALL.stream().map(Setting::yamlKey).filter(key -> key.startsWith(section + ".")).toList();
+  }
+
+  /** Every YAML key and every section name, the candidates for a "did you mean". */
+  static List<String> yamlNames() {
+    return ALL.stream()
+        .map(Setting::yamlKey)
+        .flatMap(key -> Stream.of(key.substring(0, Math.max(key.indexOf('.'), 0)), key))
+        .filter(name -> !name.isEmpty())
+        .distinct()
+        .toList();
+  }
+}

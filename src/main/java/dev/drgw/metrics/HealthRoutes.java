@@ -1,0 +1,66 @@
+package dev.drgw.metrics;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * {@code /health/live} (the process answers) and {@code /health/ready} (every dependency needed to
+ * serve is up), plus {@code /metrics} in Prometheus text format. No authentication: these are
+ * meant for load balancers and scrapers on the operator's network.
+ */
+public final class HealthRoutes {
+
+  public static final String ROUTE_ATTRIBUTE = "drgw.route";
+
+  private final Map<String, BooleanSupplier> readinessChecks;
+  private final Metrics metrics;
+
+  /** @param readinessChecks name → check, e.g. {@code database} → can a connection be used */
+  public HealthRoutes(Map<String, BooleanSupplier> readinessChecks, Metrics metrics) {
+    this.readinessChecks = Map.copyOf(readinessChecks);
+    this.metrics = metrics;
+  }
+
+  public void register(RoutesConfig routes) {
+    routes.get("/health/live", this::live);
+    routes.get("/health/ready", this::ready);
+    routes.get("/metrics", this::scrape);
+  }
+
+  private void live(Context ctx) {
+    ctx.attribute(ROUTE_ATTRIBUTE, "/health/live");
+    ctx.contentType("application/json").result("{\"status\":\"up\"}");
+  }
+
+  private void ready(Context ctx) {
+    ctx.attribute(ROUTE_ATTRIBUTE, "/health/ready");
+    Map<String, String> checks = new LinkedHashMap<>();
+    boolean ready = true;
+    for (Map.Entry<String, BooleanSupplier> check : readinessChecks.entrySet()) {
+      boolean up;
+      try {
+        up = check.getValue().getAsBoolean();
+      } catch (RuntimeException e) {
+        up = false;
+      }
+      checks.put(check.getKey(), up ? "up" : "down");
+      ready &= up;
+    }
+    StringBuilder body = new StringBuilder("{\"status\":\"").append(ready ? "ready" : "not ready");
+    body.append("\",\"checks\":{");
+    checks.forEach((k, v) -> body.append('"').append(k).append("\":\"").append(v).append("\","));
+    if (!checks.isEmpty()) {
+      body.setLength(body.length() - 1);
+    }
+    body.append("}}");
+    ctx.status(ready ? 200 : 503).contentType("application/json").result(body.toString());
+  }
+
+  private void scrape(Context ctx) {
+    ctx.attribute(ROUTE_ATTRIBUTE, "/metrics");
+    ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
+  }
+}

@@ -1,0 +1,101 @@
+package dev.drgw.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The connection pool and schema of one database (embedded H2 or PostgreSQL). */
+public final class Database implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+  private final HikariDataSource dataSource;
+  private final Jdbi jdbi;
+  private final Dialect dialect;
+
+  private Database(HikariDataSource dataSource, Dialect dialect) {
+    this.dataSource = dataSource;
+    this.dialect = dialect;
+    this.jdbi = Jdbi.create(dataSource);
+  }
+
+  /** Opens the pool and brings the schema up to date (Flyway migrations). */
+  public static Database open(String url, String user, String password, int poolSize) {
+    Dialect dialect = Dialect.of(url);
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(dialect == Dialect.H2 ? h2Url(url) : url);
+    config.setUsername(user);
+    config.setPassword(password);
+    config.setMaximumPoolSize(poolSize);
+    config.setPoolName("drgw-db");
+    config.setConnectionTimeout(Duration.ofSeconds(5).toMillis());
+    config.setValidationTimeout(Duration.ofSeconds(2).toMillis());
+    config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+    config.setInitializationFailTimeout(Duration.ofSeconds(30).toMillis());
+    HikariDataSource dataSource = new HikariDataSource(config);
+    try {
+      Flyway.configure()
+          .dataSource(dataSource)
+          .locations("classpath:db/migration")
+          .failOnMissingLocations(true)
+          .load()
+          .migrate();
+    } catch (RuntimeException e) {
+      dataSource.close();
+      throw e;
+    }
+    log.info("database ready: {} ({})", redact(url), dialect);
+    return new Database(dataSource, dialect);
+  }
+
+  /**
+   * Embedded H2 settings unless the URL sets them: commits reach the file at once (a killed
+   * process loses no acknowledged write), and lock waits long enough for busy writers.
+   */
+  static String h2Url(String url) {
+    StringBuilder b = new StringBuilder(url);
+    String upper = url.toUpperCase(java.util.Locale.ROOT);
+    if (!upper.contains(";WRITE_DELAY=")) {
+      b.append(";WRITE_DELAY=0");
+    }
+    if (!upper.contains(";LOCK_TIMEOUT=")) {
+      b.append(";LOCK_TIMEOUT=10000");
+    }
+    if (!upper.contains(";DB_CLOSE_ON_EXIT=")) {
+      b.append(";DB_CLOSE_ON_EXIT=FALSE");
+    }
+    return b.toString();
+  }
+
+  private static String redact(String url) {
+    return url.replaceAll("(?i)(password=)[^;&]*", "$1***");
+  }
+
+  Jdbi jdbi() {
+    return jdbi;
+  }
+
+  Dialect dialect() {
+    return dialect;
+  }
+
+  /** True when a connection answers a trivial query within the timeout. */
+  public boolean isReachable(Duration timeout) {
+    try (Connection c = dataSource.getConnection()) {
+      return c.isValid((int) Math.max(1, timeout.toSeconds()));
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+}

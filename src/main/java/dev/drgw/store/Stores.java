@@ -1,0 +1,38 @@
+package dev.drgw.store;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Clock;
+
+/** The JDBC implementations of the domain's stores, over one {@link Database}. */
+public final class Stores {
+
+  private final JdbcAccountStore accounts;
+  private final JdbcNumberStore numbers;
+  private final JdbcChangeLog changeLog;
+  private final JdbcRequestLedger requestLedger;
+
+  public Stores(Database database, ObjectMapper json, Clock clock) {
+    ChangeCodec codec = new ChangeCodec(json);
+    Transactions transactions = new Transactions(database, codec, clock);
+    this.accounts = new JdbcAccountStore(database, transactions);
+    this.numbers = new JdbcNumberStore(database, transactions);
+    this.changeLog = new JdbcChangeLog(database, codec);
+    this.requestLedger = new JdbcRequestLedger(database, json);
+  }
+
+  public JdbcAccountStore accounts() {
+    return accounts;
+  }
+
+  public JdbcNumberStore numbers() {
+    return numbers;
+  }
+
+  public JdbcChangeLog changeLog() {
+    return changeLog;
+  }
+
+  public JdbcRequestLedger requestLedger() {
+    return requestLedger;
+  }
+}

@@ -1,0 +1,500 @@
+package dev.drgw.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ConfigLoaderTest {
+
+  private static final Path DEFAULT_DATA_DIR = Path.of("data").toAbsolutePath().normalize();
+  private static final String SECRET = "s3cr3t-Pa55";
+
+  @TempDir Path dir;
+
+  @Test
+  void defaultsWithEmptyEnvironmentAndNoFile() throws ConfigException {
+    Config config = ConfigLoader.load(Map.of(), Optional.empty());
+
+    assertThat(config)
+        .isEqualTo(
+            new Config(
+                DEFAULT_DATA_DIR,
+                new HttpSettings("0.0.0.0", 8080, 1_048_576),
+                new DatabaseSettings("jdbc:h2:file:" + DEFAULT_DATA_DIR + "/drgw", "drgw", "", 16),
+                new DeploymentSettings("gw.example.net", 2, "1r%d"),
+                new AuthSettings("drgw", "drgw", Optional.empty()),
+                new ApiSettings(OptionalInt.empty(), Duration.ofHours(1))));
+  }
+
+  /** One row per setting: a file value, an environment value and what each one yields. */
+  static Stream<Arguments> precedence() {
+    return Stream.of(
+        row(
+            Settings.DATA_DIR,
+            "/srv/file-data",
+            "/srv/env-data/../env-data",
+            Config::dataDir,
+            DEFAULT_DATA_DIR,
+            Path.of("/srv/file-data"),
+            Path.of("/srv/env-data")),
+        row(
+            Settings.HTTP_BIND,
+            "127.0.0.1",
+            "::1",
+            c -> c.http().bind(),
+            "0.0.0.0",
+            "127.0.0.1",
+            "::1"),
+        row(Settings.HTTP_PORT, "8081", "0", c -> c.http().port(), 8080, 8081, 0),
+        row(
+            Settings.HTTP_MAX_BODY_BYTES,
+            "2m",
+            "4096",
+            c -> c.http().maxBodyBytes(),
+            1_048_576L,
+            2_097_152L,
+            4096L),
+        row(
+            Settings.DB_URL,
+            "jdbc:h2:mem:file",
+            "jdbc:h2:mem:env",
+            c -> c.database().url(),
+            "jdbc:h2:file:" + DEFAULT_DATA_DIR + "/drgw",
+            "jdbc:h2:mem:file",
+            "jdbc:h2:mem:env"),
+        row(
+            Settings.DB_USER,
+            "file-user",
+            "env-user",
+            c -> c.database().user(),
+            "drgw",
+            "file-user",
+            "env-user"),
+        row(
+            Settings.DB_PASSWORD,
+            "file-secret",
+            "env-secret",
+            c -> c.database().password(),
+            "",
+            "file-secret",
+            "env-secret"),
+        row(Settings.DB_POOL_SIZE, "4", "200", c -> c.database().poolSize(), 16, 4, 200),
+        row(
+            Settings.BASE_DOMAIN,
+            "File.Example.ORG.",
+            "env.example.org",
+            c -> c.deployment().baseDomain(),
+            "gw.example.net",
+            "file.example.org",
+            "env.example.org"),
+        row(Settings.REGIONS, "1", "2", c -> c.deployment().regions(), 2, 1, 2),
+        row(
+            Settings.REGION_DOMAIN_FORMAT,
+            "r%d",
+            "Region-%d",
+            c -> c.deployment().regionDomainFormat(),
+            "1r%d",
+            "r%d",
+            "region-%d"),
+        row(
+            Settings.AUTH_ISSUER,
+            "file-issuer",
+            "env-issuer",
+            c -> c.auth().issuer(),
+            "drgw",
+            "file-issuer",
+            "env-issuer"),
+        row(
+            Settings.AUTH_AUDIENCE,
+            "file-audience",
+            "env-audience",
+            c -> c.auth().audience(),
+            "drgw",
+            "file-audience",
+            "env-audience"),
+        row(
+            Settings.AUTH_JWKS_URL,
+            "https://file.example/jwks",
+            "http://env.example:8080/k",
+            c -> c.auth().jwksUrl(),
+            Optional.empty(),
+            Optional.of(URI.create("https://file.example/jwks")),
+            Optional.of(URI.create("http://env.example:8080/k"))),
+        row(
+            Settings.RATE_LIMIT_PER_MINUTE,
+            "100",
+            "off",
+            c -> c.api().rateLimitPerMinute(),
+            OptionalInt.empty(),
+            OptionalInt.of(100),
+            OptionalInt.empty()),
+        row(
+            Settings.REPEATABILITY_WINDOW,
+            "PT5M",
+            "2d",
+            c -> c.api().repeatabilityWindow(),
+            Duration.ofHours(1),
+            Duration.ofMinutes(5),
+            Duration.ofDays(2)));
+  }
+
+  private static Arguments row(
+      Setting setting,
+      String fileValue,
+      String envValue,
+      Function<Config, Object> read,
+      Object byDefault,
+      Object fromFile,
+      Object fromEnv) {
+    return Arguments.of(setting, fileValue, envValue, read, byDefault, fromFile, fromEnv);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("precedence")
+  void environmentOverridesFileOverridesDefault(
+      Setting setting,
+      String fileValue,
+      String envValue,
+      Function<Config, Object> read,
+      Object byDefault,
+      Object fromFile,
+      Object fromEnv)
+      throws Exception {
+    Path file = write(Yaml.of(setting.yamlKey(), fileValue));
+
+    assertThat(read.apply(ConfigLoader.load(Map.of(), Optional.empty()))).isEqualTo(byDefault);
+    assertThat(read.apply(ConfigLoader.load(Map.of(), Optional.of(file)))).isEqualTo(fromFile);
+    assertThat(read.apply(ConfigLoader.load(Map.of(setting.env(), envValue), Optional.of(file))))
+        .isEqualTo(fromEnv);
+  }
+
+  @Test
+  void precedenceTableCoversEverySetting() {
+    assertThat(precedence().map(arguments -> (Setting) arguments.get()[0]))
+        .containsExactlyElementsOf(Settings.ALL);
+  }
+
+  @Test
+  void defaultDatabaseLivesInTheConfiguredDataDir() throws ConfigException {
+    Config config =
+        ConfigLoader.load(Map.of("DRGW_DATA_DIR", "/var/lib/drgw/./x/.."), Optional.empty());
+
+    assertThat(config.dataDir()).isEqualTo(Path.of("/var/lib/drgw"));
+    assertThat(config.database().url()).isEqualTo("jdbc:h2:file:/var/lib/drgw/drgw");
+  }
+
+  @Test
+  void emptyEnvironmentValueOverridesFileAndMeansOff() throws Exception {
+    Path file =
+        write("auth:\n  jwks-url: https://keys.example/jwks\nrate-limit:\n  per-minute: 50\n");
+
+    Config config =
+        ConfigLoader.load(
+            Map.of("DRGW_AUTH_JWKS_URL", "", "DRGW_RATE_LIMIT_PER_MINUTE", ""), Optional.of(file));
+
+    assertThat(config.auth().jwksUrl()).isEmpty();
+    assertThat(config.api().rateLimitPerMinute()).isEmpty();
+  }
+
+  @Test
+  void surroundingWhiteSpaceIsIgnoredExceptInThePassword() throws ConfigException {
+    Config config =
+        ConfigLoader.load(
+            Map.of("DRGW_HTTP_PORT", " 9090\r", "DRGW_DB_PASSWORD", " pw "), Optional.empty());
+
+    assertThat(config.http().port()).isEqualTo(9090);
+    assertThat(config.database().password()).isEqualTo(" pw ");
+  }
+
+  @Test
+  void messageNamesBothNamesTheExpectationAndTheValue() {
+    ConfigException e = loadFails(Map.of("DRGW_HTTP_PORT", "80a"));
+
+    assertThat(e)
+        .hasMessage("DRGW_HTTP_PORT (http.port): must be an integer from 0 to 65535, got \"80a\"");
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '\'',
+      textBlock =
+          """
+          DRGW_DATA_DIR              | ''                      | must be a directory path
+          DRGW_HTTP_BIND             | ''                      | must be an IP address literal or host name
+          DRGW_HTTP_BIND             | my host                 | must be an IP address literal or host name
+          DRGW_HTTP_BIND             | 256.0.0.1               | must be an IP address literal or host name
+          DRGW_HTTP_BIND             | 10.0.0                  | must be an IP address literal or host name
+          DRGW_HTTP_BIND             | fe80::zz                | must be an IP address literal or host name
+          DRGW_HTTP_BIND             | a_b.example             | must be an IP address literal or host name
+          DRGW_HTTP_PORT             | 80a                     | must be an integer from 0 to 65535
+          DRGW_HTTP_PORT             | -1                      | must be an integer from 0 to 65535
+          DRGW_HTTP_PORT             | 65536                   | must be an integer from 0 to 65535
+          DRGW_HTTP_PORT             | ''                      | must be an integer from 0 to 65535
+          DRGW_HTTP_MAX_BODY_BYTES   | 1023                    | must be a size in bytes from 1024 to 104857600
+          DRGW_HTTP_MAX_BODY_BYTES   | 101m                    | must be a size in bytes from 1024 to 104857600
+          DRGW_HTTP_MAX_BODY_BYTES   | 104857601               | must be a size in bytes from 1024 to 104857600
+          DRGW_HTTP_MAX_BODY_BYTES   | 2g                      | must be a size in bytes from 1024 to 104857600
+          DRGW_HTTP_MAX_BODY_BYTES   | 1.5m                    | must be a size in bytes from 1024 to 104857600
+          DRGW_DB_URL                | jdbc:mysql://db/drgw    | must start with "jdbc:h2:" or "jdbc:postgresql:"
+          DRGW_DB_URL                | postgresql://db/drgw    | must start with "jdbc:h2:" or "jdbc:postgresql:"
+          DRGW_DB_URL                | ''                      | must start with "jdbc:h2:" or "jdbc:postgresql:"
+          DRGW_DB_USER               | ''                      | must not be empty
+          DRGW_DB_POOL_SIZE          | 0                       | must be an integer from 1 to 200
+          DRGW_DB_POOL_SIZE          | 201                     | must be an integer from 1 to 200
+          DRGW_BASE_DOMAIN           | ''                      | must be a DNS name: it is empty
+          DRGW_BASE_DOMAIN           | gw..example.net         | must be a DNS name: a label is empty
+          DRGW_BASE_DOMAIN           | -gw.example.net         | must not start or end with a hyphen
+          DRGW_BASE_DOMAIN           | gw-.example.net         | must not start or end with a hyphen
+          DRGW_BASE_DOMAIN           | gw_1.example.net        | may only contain letters, digits and hyphens
+          DRGW_BASE_DOMAIN           | gw.example.net..        | must be a DNS name: a label is empty
+          DRGW_REGIONS               | 0                       | must be 1 or 2
+          DRGW_REGIONS               | 3                       | must be 1 or 2
+          DRGW_REGIONS               | two                     | must be 1 or 2
+          DRGW_REGION_DOMAIN_FORMAT  | %d%d                    | must contain %d exactly once and no other % conversions
+          DRGW_REGION_DOMAIN_FORMAT  | r%s                     | must contain %d exactly once and no other % conversions
+          DRGW_REGION_DOMAIN_FORMAT  | r%d%s                   | must contain %d exactly once and no other % conversions
+          DRGW_REGION_DOMAIN_FORMAT  | no-placeholder          | must contain %d exactly once and no other % conversions
+          DRGW_REGION_DOMAIN_FORMAT  | 1r%d.x                  | region 1 gives "1r1.x" (it contains a dot)
+          DRGW_REGION_DOMAIN_FORMAT  | -%d                     | region 1 gives "-1" (label "-1" must not start or end with a hyphen)
+          DRGW_REGION_DOMAIN_FORMAT  | r_%d                    | region 1 gives "r_1" (label "r_1" may only contain
+          DRGW_AUTH_ISSUER           | ''                      | must not be empty
+          DRGW_AUTH_AUDIENCE         | '  '                    | must not be empty
+          DRGW_AUTH_JWKS_URL         | ftp://keys.example/jwks | must be an absolute http or https URL
+          DRGW_AUTH_JWKS_URL         | /jwks                   | must be an absolute http or https URL
+          DRGW_AUTH_JWKS_URL         | https://                | must be an absolute http or https URL
+          DRGW_AUTH_JWKS_URL         | not a url               | must be an absolute http or https URL
+          DRGW_RATE_LIMIT_PER_MINUTE | 0                       | must be off (or empty) or an integer from 1 to 1000000
+          DRGW_RATE_LIMIT_PER_MINUTE | 1000001                 | must be off (or empty) or an integer from 1 to 1000000
+          DRGW_RATE_LIMIT_PER_MINUTE | fast                    | must be off (or empty) or an integer from 1 to 1000000
+          DRGW_REPEATABILITY_WINDOW  | 59s                     | must be a duration from 1m to 7d
+          DRGW_REPEATABILITY_WINDOW  | 8d                      | must be a duration from 1m to 7d
+          DRGW_REPEATABILITY_WINDOW  | P8D                     | must be a duration from 1m to 7d
+          DRGW_REPEATABILITY_WINDOW  | -1h                     | must be a duration from 1m to 7d
+          DRGW_REPEATABILITY_WINDOW  | 1w                      | must be a duration from 1m to 7d
+          DRGW_REPEATABILITY_WINDOW  | ''                      | must be a duration from 1m to 7d
+          """)
+  void badValueNamesTheSettingBothWaysAndQuotesTheValue(String env, String value, String reason) {
+    Setting setting = Settings.byEnv(env).orElseThrow();
+
+    ConfigException e = loadFails(Map.of(env, value));
+
+    assertThat(e.problems()).hasSize(1);
+    assertThat(e.getMessage())
+        .startsWith(env + " (" + setting.yamlKey() + "): ")
+        .contains(reason)
+        .endsWith("got " + Parsed.quote(value.strip()));
+  }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          http.port            | 99999 | DRGW_HTTP_PORT (http.port): must be an integer from 0 to 65535, got "99999"
+          regions              | 3     | DRGW_REGIONS (regions): must be 1 or 2, got "3"
+          rate-limit.per-minute| no    | DRGW_RATE_LIMIT_PER_MINUTE (rate-limit.per-minute): must be off (or empty) or an integer from 1 to 1000000, got "no"
+          """)
+  void badValueFromTheFileNamesBothNamesToo(String key, String value, String message)
+      throws IOException {
+    ConfigException e = loadFails(Map.of(), Optional.of(write(Yaml.of(key, value))));
+
+    assertThat(e).hasMessage(message);
+  }
+
+  @Test
+  void reportsEveryBadSettingAtOnce() throws IOException {
+    Path file = write("http:\n  port: 1\n  bindd: x\nregions: 5\n");
+    Map<String, String> env =
+        Map.of(
+            "DRGW_HTTP_PORT", "x",
+            "DRGW_AUTH_JWKS_URL", "ftp://x",
+            "DRGW_REPEATABILITY_WINDOW", "1s");
+
+    ConfigException e = loadFails(env, Optional.of(file));
+
+    assertThat(e.problems())
+        .hasSize(5)
+        .anySatisfy(p -> assertThat(p).contains("unknown key \"http.bindd\""))
+        .anySatisfy(p -> assertThat(p).startsWith("DRGW_HTTP_PORT (http.port): "))
+        .anySatisfy(p -> assertThat(p).startsWith("DRGW_REGIONS (regions): "))
+        .anySatisfy(p -> assertThat(p).startsWith("DRGW_AUTH_JWKS_URL (auth.jwks-url): "))
+        .anySatisfy(
+            p -> assertThat(p).startsWith("DRGW_REPEATABILITY_WINDOW (repeatability.window): "));
+    assertThat(e.getMessage()).isEqualTo(String.join("\n", e.problems()));
+  }
+
+  @Test
+  void postgresWithoutUserFails() {
+    ConfigException e = loadFails(Map.of("DRGW_DB_URL", "jdbc:postgresql://db:5432/drgw"));
+
+    assertThat(e.problems()).hasSize(1);
+    assertThat(e.getMessage())
+        .startsWith(
+            "DRGW_DB_USER (db.user): must be set when DRGW_DB_URL (db.url) is a PostgreSQL URL");
+  }
+
+  @Test
+  void postgresWithUserAndEmptyPasswordLoads() throws ConfigException {
+    Config config =
+        ConfigLoader.load(
+            Map.of(
+                "DRGW_DB_URL", "jdbc:postgresql://db:5432/drgw",
+                "DRGW_DB_USER", "app",
+                "DRGW_DB_PASSWORD", ""),
+            Optional.empty());
+
+    assertThat(config.database())
+        .isEqualTo(new DatabaseSettings("jdbc:postgresql://db:5432/drgw", "app", "", 16));
+    assertThat(config.database().isPostgres()).isTrue();
+  }
+
+  @Test
+  void passwordNeverAppearsInMessagesOrToString() throws Exception {
+    Map<String, String> env = new HashMap<>();
+    env.put("DRGW_DB_PASSWORD", SECRET);
+    Config config = ConfigLoader.load(env, Optional.empty());
+    env.put("DRGW_DB_URL", "jdbc:mysql://db/x?user=a&password=" + SECRET);
+    env.put("DRGW_HTTP_PORT", "x");
+
+    ConfigException fromEnv = loadFails(env);
+    ConfigException fromBrokenFile =
+        loadFails(Map.of(), Optional.of(write("db:\n  password: \"" + SECRET + "\n")));
+    ConfigException fromMisplacedFileValue =
+        loadFails(Map.of(), Optional.of(write("db:\n  password:\n    - " + SECRET + "\n")));
+
+    assertThat(config.database().password()).isEqualTo(SECRET);
+    assertThat(config.toString()).contains("password=(hidden)").doesNotContain(SECRET);
+    assertThat(fromEnv.problems()).hasSize(2);
+    assertThat(fromEnv.getMessage()).contains("password=***").doesNotContain(SECRET);
+    assertThat(fromBrokenFile.getMessage()).contains("not valid YAML").doesNotContain(SECRET);
+    assertThat(fromMisplacedFileValue.getMessage())
+        .contains("DRGW_DB_PASSWORD (db.password): must be a single value, got a list")
+        .doesNotContain(SECRET);
+  }
+
+  @Test
+  void passwordWrittenIntoTheUrlIsHiddenInToString() throws ConfigException {
+    Config config =
+        ConfigLoader.load(
+            Map.of(
+                "DRGW_DB_URL", "jdbc:postgresql://db/drgw?password=" + SECRET, "DRGW_DB_USER", "u"),
+            Optional.empty());
+
+    assertThat(config.database().url()).endsWith(SECRET);
+    assertThat(config.toString()).contains("?password=***").doesNotContain(SECRET);
+  }
+
+  @ParameterizedTest(name = "{0}-character base, {1} regions, {2}: {3}")
+  @CsvSource({
+    "42, 2, 1r%d, 48",
+    "43, 2, 1r%d, 49",
+    "43, 1, 1r%d, 49",
+    "43, 2, r%d,  48",
+    "44, 2, r%d,  49",
+    "42, 2, r10%d, 49",
+  })
+  void customerSubdomainsMustFitMicrosoftsLimit(
+      int baseLength, int regions, String format, int shortestSubdomainLength)
+      throws ConfigException {
+    String base = "a".repeat(baseLength - ".example.net".length()) + ".example.net";
+    Map<String, String> env =
+        Map.of(
+            "DRGW_BASE_DOMAIN", base,
+            "DRGW_REGIONS", Integer.toString(regions),
+            "DRGW_REGION_DOMAIN_FORMAT", format);
+    String shortest = "x." + format.replace("%d", Integer.toString(regions)) + "." + base;
+    assertThat(shortest).hasSize(shortestSubdomainLength);
+
+    if (shortestSubdomainLength <= 48) {
+      assertThat(ConfigLoader.load(env, Optional.empty()).deployment().baseDomain())
+          .isEqualTo(base);
+    } else {
+      ConfigException e = loadFails(env);
+      assertThat(e.getMessage())
+          .startsWith(
+              "DRGW_BASE_DOMAIN (base-domain): must be at most " + (baseLength - 1) + " characters")
+          .contains("Microsoft's 48-character limit")
+          .contains("\"" + shortest + "\", has 49");
+    }
+  }
+
+  @Test
+  void regionDomainsFollowTheFormat() throws ConfigException {
+    DeploymentSettings deployment =
+        ConfigLoader.load(
+                Map.of("DRGW_BASE_DOMAIN", "GW.Operator.NET.", "DRGW_REGION_DOMAIN_FORMAT", "EU%d"),
+                Optional.empty())
+            .deployment();
+
+    assertThat(deployment.regionDomain(1)).isEqualTo("eu1.gw.operator.net");
+    assertThat(deployment.regionDomain(2)).isEqualTo("eu2.gw.operator.net");
+  }
+
+  @Test
+  void unknownDrgwEnvironmentVariablesAreListedButDoNotFail() throws ConfigException {
+    Map<String, String> env =
+        Map.of(
+            "DRGW_HTTP_PORT", "9000",
+            "DRGW_SIP_PORT", "5060",
+            "DRGW_DNS_ENABLED", "true",
+            "PATH", "/usr/bin",
+            "drgw_http_port", "1");
+
+    assertThat(ConfigLoader.unknownEnvironmentSettings(env))
+        .containsExactly("DRGW_DNS_ENABLED", "DRGW_SIP_PORT");
+    assertThat(ConfigLoader.load(env, Optional.empty()).http().port()).isEqualTo(9000);
+  }
+
+  private Path write(String yaml) throws IOException {
+    Path file = Files.createTempFile(dir, "drgw", ".yaml");
+    return Files.writeString(file, yaml);
+  }
+
+  static ConfigException loadFails(Map<String, String> env) {
+    return loadFails(env, Optional.empty());
+  }
+
+  static ConfigException loadFails(Map<String, String> env, Optional<Path> file) {
+    try {
+      Config config = ConfigLoader.load(env, file);
+      return fail("expected a ConfigException, got " + config);
+    } catch (ConfigException e) {
+      return e;
+    }
+  }
+
+  /** YAML text for tests. */
+  static final class Yaml {
+    private Yaml() {}
+
+    /** Nested mappings for one dotted key, with the value as a plain scalar. */
+    static String of(String dottedKey, String value) {
+      List<String> parts = List.of(dottedKey.split("\\."));
+      StringBuilder yaml = new StringBuilder();
+      for (int i = 0; i < parts.size(); i++) {
+        yaml.append("  ".repeat(i)).append(parts.get(i)).append(':');
+        yaml.append(i == parts.size() - 1 ? " " + value + "\n" : "\n");
+      }
+      return yaml.toString();
+    }
+  }
+}

@@ -1,0 +1,133 @@
+package dev.drgw.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A real HTTP client for the Provisioning API, speaking to the server over loopback. */
+public final class ApiClient {
+
+  public static final String VERSION = "api-version=2024-02-29-preview";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private final String baseUrl;
+  private final String token;
+  private final Map<String, String> headers = new LinkedHashMap<>();
+
+  ApiClient(String baseUrl, String token) {
+    this.baseUrl = baseUrl;
+    this.token = token;
+  }
+
+  /** A copy of this client that adds a header to every request. */
+  public ApiClient with(String name, String value) {
+    ApiClient copy = new ApiClient(baseUrl, token);
+    copy.headers.putAll(headers);
+    copy.headers.put(name, value);
+    return copy;
+  }
+
+  /** The path with {@code ?api-version=...} (or {@code &api-version=...}) appended. */
+  public static String versioned(String path) {
+    return path + (path.contains("?") ? "&" : "?") + VERSION;
+  }
+
+  public Response get(String path) {
+    return send("GET", versioned(path), null);
+  }
+
+  public Response put(String path, String json) {
+    return send("PUT", versioned(path), json);
+  }
+
+  public Response post(String path, String json) {
+    return send("POST", versioned(path), json);
+  }
+
+  public Response delete(String path) {
+    return send("DELETE", versioned(path), null);
+  }
+
+  /** Sends exactly the given path and query (no api-version added). */
+  public Response send(String method, String pathAndQuery, String json) {
+    return sendBytes(
+        method,
+        pathAndQuery,
+        json == null ? null : json.getBytes(StandardCharsets.UTF_8),
+        json == null ? null : "application/json");
+  }
+
+  public Response sendBytes(String method, String pathAndQuery, byte[] body, String contentType) {
+    String url = pathAndQuery.startsWith("http") ? pathAndQuery : baseUrl + pathAndQuery;
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    headers.forEach(b::header);
+    b.method(
+        method,
+        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    try {
+      HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new Response(r);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A response: status, headers, body text and (when JSON) parsed body. */
+  public static final class Response {
+    private final HttpResponse<String> raw;
+
+    Response(HttpResponse<String> raw) {
+      this.raw = raw;
+    }
+
+    public int status() {
+      return raw.statusCode();
+    }
+
+    public String body() {
+      return raw.body();
+    }
+
+    public String header(String name) {
+      return raw.headers().firstValue(name).orElse(null);
+    }
+
+    public JsonNode json() {
+      try {
+        return JSON.readTree(raw.body());
+      } catch (IOException e) {
+        throw new AssertionError("response is not JSON: " + raw.body(), e);
+      }
+    }
+
+    /** The Azure error code of an error response. */
+    public String errorCode() {
+      return json().path("error").path("code").asText(null);
+    }
+
+    @Override
+    public String toString() {
+      return raw.statusCode() + " " + raw.body();
+    }
+  }
+}
