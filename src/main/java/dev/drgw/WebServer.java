@@ -33,6 +33,7 @@ final class WebServer implements AutoCloseable {
               config.http.prefer405over404 = true;
               config.jetty.host = bind;
               config.jetty.port = port;
+              config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
               config.jetty.modifyHttpConfiguration(
                   http -> {
                     http.setSendServerVersion(false);

@@ -27,7 +27,15 @@ public final class AccountService {
   }
 
   public Stored<Account> get(String name) {
+    requireValidName(name);
     return store.find(name).orElseThrow(() -> notFound(name));
+  }
+
+  private static void requireValidName(String name) {
+    List<Violation> violations = AccountRules.checkName(name, "accountName");
+    if (!violations.isEmpty()) {
+      throw new ProvisioningException.Invalid(violations);
+    }
   }
 
   public Optional<Stored<Account>> find(String name) {
@@ -96,6 +104,7 @@ public final class AccountService {
    * which case its numbers go in the same transaction.
    */
   public void delete(String name, Precondition precondition, boolean deleteNumbers, Actor actor) {
+    requireValidName(name);
     store.write(
         actor,
         tx -> {

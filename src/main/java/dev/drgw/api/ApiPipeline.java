@@ -39,7 +39,7 @@ final class ApiPipeline {
   static final String ROUTE_ATTRIBUTE = "drgw.route";
 
   private static final Logger log = LoggerFactory.getLogger(ApiPipeline.class);
-  private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[\\x21-\\x7e]{1,256}");
+  private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[\\x20-\\x7e]{1,256}");
 
   /** Whether a route takes a JSON body. */
   enum Body {

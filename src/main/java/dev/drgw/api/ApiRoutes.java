@@ -170,6 +170,7 @@ public final class ApiRoutes {
 
   /** Answers a request no route took (404) or took with another method (405). */
   public void unmatched(io.javalin.http.Context ctx, int status) {
+    ctx.header("x-ms-request-id", java.util.UUID.randomUUID().toString());
     boolean wrongMethod = status == 405;
     ApiPipeline.write(
         ctx,

@@ -61,7 +61,9 @@ final class ErrorBodies {
       error.put("target", target);
     }
     boolean onlyRepeatsTheError =
-        details.size() == 1 && details.get(0).message().equals(message);
+        details.size() == 1
+            && details.get(0).message().equals(message)
+            && !details.get(0).target().startsWith("numbers[");
     if (!details.isEmpty() && !onlyRepeatsTheError) {
       error.put(
           "details",

@@ -67,7 +67,7 @@ final class Paging {
       } catch (IllegalArgumentException e) {
         throw ApiError.badRequest(
             "InvalidContinuationToken",
-            CONTINUATION + " is not one this server issued; start the list again",
+            CONTINUATION + " is malformed; follow nextLink as given or start the list again",
             CONTINUATION);
       }
     }

@@ -34,6 +34,8 @@ import java.util.Date;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -111,17 +113,45 @@ public final class JwtVerifier implements TokenVerifier {
 
   @Override
   public Principal verify(String compactJwt) throws InvalidTokenException {
-    SignedJWT jwt = parse(compactJwt);
-    checkHeader(jwt.getHeader());
-    checkSignature(jwt);
+    Instant now = clock.instant();
+    SignatureChecked cached = compactJwt == null ? null : signatureChecked.get(compactJwt);
     JWTClaimsSet claims;
-    try {
-      claims = jwt.getJWTClaimsSet();
-    } catch (ParseException e) {
-      throw new InvalidTokenException("malformed token claims");
+    if (cached != null && now.isBefore(cached.until())) {
+      claims = cached.claims();
+    } else {
+      SignedJWT jwt = parse(compactJwt);
+      checkHeader(jwt.getHeader());
+      checkSignature(jwt);
+      try {
+        claims = jwt.getJWTClaimsSet();
+      } catch (ParseException e) {
+        throw new InvalidTokenException("malformed token claims");
+      }
+      checkClaims(claims);
+      Principal principal = principal(claims);
+      remember(compactJwt, claims, now);
+      return principal;
     }
     checkClaims(claims);
     return principal(claims);
+  }
+
+  /**
+   * Tokens whose signature was verified, so that a client reusing its token (the normal case) costs
+   * one signature check per {@link #SIGNATURE_RECHECK}, not one per request: ECDSA verification is
+   * most of a request's CPU otherwise. Claims (issuer, audience, expiry) are checked every time.
+   */
+  private record SignatureChecked(JWTClaimsSet claims, Instant until) {}
+
+  private static final Duration SIGNATURE_RECHECK = Duration.ofMinutes(5);
+  private static final int MAX_REMEMBERED_TOKENS = 10_000;
+  private final Map<String, SignatureChecked> signatureChecked = new ConcurrentHashMap<>();
+
+  private void remember(String token, JWTClaimsSet claims, Instant now) {
+    if (signatureChecked.size() >= MAX_REMEMBERED_TOKENS) {
+      signatureChecked.clear();
+    }
+    signatureChecked.put(token, new SignatureChecked(claims, now.plus(SIGNATURE_RECHECK)));
   }
 
   private static SignedJWT parse(String token) throws InvalidTokenException {

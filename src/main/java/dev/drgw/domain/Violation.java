@@ -7,7 +7,9 @@ package dev.drgw.domain;
  */
 public record Violation(String target, String code, String message) {
 
+  /** The same violation for a field nested under {@code prefix} (e.g. {@code numbers[3].}). */
   public Violation withTargetPrefix(String prefix) {
-    return new Violation(prefix + target, code, message);
+    String nested = message.startsWith(target) ? prefix + message : message;
+    return new Violation(prefix + target, code, nested);
   }
 }

@@ -84,8 +84,8 @@ public final class JdbcAccountStore implements AccountStore {
         .useHandle(
             h ->
                 h.createQuery(
-                        "SELECT name, dr_number_count FROM accounts WHERE name IN (<names>)")
-                    .bindList("names", List.copyOf(names))
+                        "SELECT name, dr_number_count FROM accounts WHERE name = ANY(:names)")
+                    .bindArray("names", String.class, List.copyOf(names))
                     .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getLong(2)))
                     .forEach(e -> counts.put(e.getKey(), e.getValue())));
     return counts;

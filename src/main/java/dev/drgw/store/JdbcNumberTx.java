@@ -43,8 +43,8 @@ final class JdbcNumberTx implements NumberTx {
     tx.handle
         .createQuery(
             "SELECT " + Rows.NUMBER_COLUMNS + " FROM numbers"
-                + " WHERE telephone_number IN (<numbers>) ORDER BY telephone_number FOR UPDATE")
-        .bindList("numbers", sorted)
+                + " WHERE telephone_number = ANY(:numbers) ORDER BY telephone_number FOR UPDATE")
+        .bindArray("numbers", String.class, sorted)
         .map((rs, ctx) -> Rows.number(rs))
         .forEach(n -> found.put(n.value().telephoneNumber(), n));
     locked.putAll(found);
@@ -110,8 +110,8 @@ final class JdbcNumberTx implements NumberTx {
       tx.countDirectRouting(before.accountName(), before.directRoutingEnabled() ? -1 : 0);
     }
     tx.handle
-        .createUpdate("DELETE FROM numbers WHERE telephone_number IN (<numbers>)")
-        .bindList("numbers", numbers)
+        .createUpdate("DELETE FROM numbers WHERE telephone_number = ANY(:numbers)")
+        .bindArray("numbers", String.class, numbers)
         .execute();
   }
 
