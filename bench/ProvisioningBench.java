@@ -63,14 +63,22 @@ public class ProvisioningBench {
         long[] putLatencies = null;
         try (Server server = Server.start(work.resolve(engine + "-server"), api)) {
           server.createAccounts(clients);
-          Instant t0 = Instant.now();
-          server.provision(numbers, clients);
-          double seconds = Duration.between(t0, Instant.now()).toNanos() / 1e9;
-          apiRate = numbers / seconds;
-          System.out.printf(Locale.ROOT, "%s api: %d numbers in %.1f s = %.0f numbers/s%n", engine, numbers, seconds, apiRate);
+          if (opt(args, "--batch-client", "wrk").equals("wrk")) {
+            apiRate = server.wrkBatches(engine, Integer.parseInt(opt(args, "--api-seconds", "60")), clients);
+          } else {
+            Instant t0 = Instant.now();
+            server.provision(numbers, clients);
+            double seconds = Duration.between(t0, Instant.now()).toNanos() / 1e9;
+            apiRate = numbers / seconds;
+            System.out.printf(Locale.ROOT, "%s api: %d numbers in %.1f s = %.0f numbers/s%n", engine, numbers, seconds, apiRate);
+          }
           if (putSeconds > 0) {
-            putLatencies = server.singlePuts(8, putSeconds);
-            putRate = putLatencies.length / (double) putSeconds;
+            if (opt(args, "--put-client", "wrk").equals("wrk")) {
+              report.add(server.wrkPuts(engine, putSeconds));
+            } else {
+              putLatencies = server.singlePuts(8, putSeconds);
+              putRate = putLatencies.length / (double) putSeconds;
+            }
           }
         }
         double rawRate = rawJdbc(raw, numbers, clients);
@@ -117,7 +125,7 @@ public class ProvisioningBench {
     try (Connection c = pg.getPostgresDatabase().getConnection()) {
       c.createStatement().execute("CREATE DATABASE bench_" + name);
     }
-    return new Db(engine, pg.getJdbcUrl("postgres", "bench_" + name), "postgres");
+    return new Db(engine, pg.getJdbcUrl("postgres", "bench_" + name) + System.getProperty("bench.pgUrlSuffix", ""), "postgres");
   }
 
   static String number(int n) {
@@ -309,6 +317,57 @@ public class ProvisioningBench {
         out.add(f.get());
       }
       pool.shutdown();
+    }
+
+    /** Single PUTs from wrk (8 connections, 2 threads): a load generator that needs little CPU. */
+    String wrkPuts(String engine, int seconds) throws Exception {
+      String url = base;
+      run(List.of("wrk", "-t2", "-c8", "-d3s", "-s", "bench/put.lua", url, "--", token)); // warm-up
+      String out = run(List.of("wrk", "-t2", "-c8", "-d" + seconds + "s", "-s", "bench/put.lua", url, "--", token));
+      String line = out.lines().filter(l -> l.startsWith("WRK ")).findFirst().orElseThrow(() -> new IllegalStateException(out));
+      java.util.Map<String, String> v = new java.util.HashMap<>();
+      for (String kv : line.substring(4).split(" ")) {
+        String[] p = kv.split("=");
+        v.put(p[0], p[1]);
+      }
+      if (!v.get("non2xx").equals("0") || !v.get("errors").equals("0")) {
+        throw new IllegalStateException("wrk saw failures: " + line);
+      }
+      System.out.println(engine + " single PUT (wrk): " + line);
+      return String.format(Locale.ROOT, "| %s single PUT, 8 connections (wrk) | %s req/s | p50 %s ms | p99 %s ms | p99.9 %s ms |",
+          engine, v.get("rps"), v.get("p50_ms"), v.get("p99_ms"), v.get("p999_ms"));
+    }
+
+    /**
+     * Batches from wrk (2 threads, {@code clients} connections) for {@code seconds}; returns
+     * numbers/s answered 200.
+     */
+    double wrkBatches(String engine, int seconds, int clients) throws Exception {
+      String out = run(List.of("wrk", "-t2", "-c" + clients, "-d" + seconds + "s", "--timeout", "30s",
+          "-s", "bench/batch.lua", base, "--", token));
+      String line = out.lines().filter(l -> l.startsWith("WRK ")).findFirst().orElseThrow(() -> new IllegalStateException(out));
+      java.util.Map<String, String> v = new java.util.HashMap<>();
+      for (String kv : line.substring(4).split(" ")) {
+        String[] p = kv.split("=");
+        v.put(p[0], p[1]);
+      }
+      if (!v.get("non2xx").equals("0") || !v.get("errors").equals("0")) {
+        throw new IllegalStateException("wrk saw failures: " + line);
+      }
+      long provisioned = Long.parseLong(v.get("requests")) * BATCH;
+      double rate = provisioned / Double.parseDouble(v.get("seconds"));
+      System.out.printf(Locale.ROOT, "%s api (wrk, %d connections): %,d numbers in %s s = %.0f numbers/s%n",
+          engine, clients, provisioned, v.get("seconds"), rate);
+      return rate;
+    }
+
+    static String run(List<String> command) throws Exception {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (p.waitFor() != 0) {
+        throw new IllegalStateException(command + " failed: " + out);
+      }
+      return out;
     }
 
     interface Task {

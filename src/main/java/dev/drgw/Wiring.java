@@ -47,7 +47,7 @@ public final class Wiring implements AutoCloseable {
     Metrics metrics = own(new Metrics());
     var db = config.database();
     Database database = own(Database.open(db.url(), db.user(), db.password(), db.poolSize()));
-    Stores stores = new Stores(database, new ObjectMapper(), clock);
+    Stores stores = own(new Stores(database, new ObjectMapper(), clock));
     var deployment = config.deployment();
     DeploymentNames names =
         new DeploymentNames(deployment.baseDomain(), deployment.regions(), deployment.regionDomainFormat());

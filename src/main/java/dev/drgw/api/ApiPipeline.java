@@ -11,6 +11,7 @@ import dev.drgw.repeatability.RepeatabilityDecision;
 import dev.drgw.repeatability.RequestLedger;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -93,11 +94,14 @@ final class ApiPipeline {
       Principal principal = authenticate(ctx, role);
       limit(principal);
       byte[] body = bodyKind == Body.JSON ? readJsonBody(ctx) : ApiResponse.NO_BODY;
+      // Repeatability makes writes safe to retry; reads are safe already and always run.
       RepeatabilityDecision.Outcome outcome =
-          repeatability.headers(
-              Optional.ofNullable(ctx.header("Repeatability-Request-ID")),
-              Optional.ofNullable(ctx.header("Repeatability-First-Sent")),
-              clock.instant());
+          ctx.method() == HandlerType.GET
+              ? new RepeatabilityDecision.NotRepeatable()
+              : repeatability.headers(
+                  Optional.ofNullable(ctx.header("Repeatability-Request-ID")),
+                  Optional.ofNullable(ctx.header("Repeatability-First-Sent")),
+                  clock.instant());
       if (outcome instanceof RepeatabilityDecision.Rejected rejected) {
         throw new ApiError(
             rejected.status(),
@@ -209,7 +213,8 @@ final class ApiPipeline {
       throw unauthorized(null, "a bearer token is required (Authorization: Bearer <token>)");
     }
     if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      throw unauthorized("invalid_request", "the Authorization header must use the Bearer scheme");
+      // RFC 6750 3.1: no error code when the client used another scheme.
+      throw unauthorized(null, "the Authorization header must use the Bearer scheme");
     }
     Principal principal;
     try {

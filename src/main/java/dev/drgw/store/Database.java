@@ -67,6 +67,9 @@ public final class Database implements AutoCloseable {
     if (!upper.contains(";LOCK_TIMEOUT=")) {
       b.append(";LOCK_TIMEOUT=10000");
     }
+    if (!upper.contains(";QUERY_CACHE_SIZE=")) {
+      b.append(";QUERY_CACHE_SIZE=64"); // the default of 8 is fewer than a write uses: re-parsing
+    }
     if (!upper.contains(";DB_CLOSE_ON_EXIT=")) {
       b.append(";DB_CLOSE_ON_EXIT=FALSE");
     }

@@ -1,19 +1,59 @@
 package dev.drgw.store;
 
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import org.jdbi.v3.core.statement.SqlStatement;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.core.statement.StatementCustomizer;
 import java.util.Set;
 
 /** The few places where H2 and PostgreSQL differ. */
 enum Dialect {
-  H2("FOR UPDATE"),
-  POSTGRESQL("FOR NO KEY UPDATE");
+  H2(
+      "FOR UPDATE",
+      1,
+      "SELECT seq FROM FINAL TABLE (UPDATE change_head SET seq = seq + :count WHERE id = 1)"),
+  POSTGRESQL(
+      "FOR NO KEY UPDATE", 2, "UPDATE change_head SET seq = seq + :count WHERE id = 1 RETURNING seq");
 
   /** Lock clause for a row about to be updated without changing its key. */
   final String lockForUpdate;
 
-  Dialect(String lockForUpdate) {
+  /**
+   * Writer threads running commit groups in parallel. H2 commits one at a time anyway; a
+   * PostgreSQL server runs several groups' statements at once and only their tails queue.
+   */
+  final int writers;
+
+  /** Advances the change-log head by {@code :count} and returns the new head, in one statement. */
+  final String advanceHead;
+
+  Dialect(String lockForUpdate, int writers, String advanceHead) {
     this.lockForUpdate = lockForUpdate;
+    this.writers = writers;
+    this.advanceHead = advanceHead;
   }
+
+  /**
+   * Makes PostgreSQL plan the statement on every execution. For lookups by an array of keys the
+   * driver would otherwise cache a generic plan after five runs, and one made while the table was
+   * still small (a sequential scan) stays in use as the table grows: a bulk import into a fresh
+   * database slowed down four-fold.
+   */
+  <T extends SqlStatement<T>> T planEachTime(T statement) {
+    if (this == POSTGRESQL) {
+      statement.addCustomizer(CUSTOM_PLANS);
+    }
+    return statement;
+  }
+
+  private static final StatementCustomizer CUSTOM_PLANS =
+      new StatementCustomizer() {
+        @Override
+        public void beforeExecution(PreparedStatement stmt, StatementContext ctx) throws SQLException {
+          stmt.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
+        }
+      };
 
   static Dialect of(String jdbcUrl) {
     if (jdbcUrl.startsWith("jdbc:h2:")) {

@@ -40,10 +40,11 @@ final class JdbcNumberTx implements NumberTx {
     }
     // Sorted, so that concurrent batches lock shared rows in the same order.
     List<String> sorted = telephoneNumbers.stream().sorted().distinct().toList();
-    tx.handle
-        .createQuery(
-            "SELECT " + Rows.NUMBER_COLUMNS + " FROM numbers"
-                + " WHERE telephone_number = ANY(:numbers) ORDER BY telephone_number FOR UPDATE")
+    tx.dialect
+        .planEachTime(
+            tx.handle.createQuery(
+                "SELECT " + Rows.NUMBER_COLUMNS + " FROM numbers"
+                    + " WHERE telephone_number = ANY(:numbers) ORDER BY telephone_number FOR UPDATE"))
         .bindArray("numbers", String.class, sorted)
         .map((rs, ctx) -> Rows.number(rs))
         .forEach(n -> found.put(n.value().telephoneNumber(), n));
@@ -109,8 +110,8 @@ final class JdbcNumberTx implements NumberTx {
       tx.changes.add(new Change.NumberDeleted(entry.telephoneNumber(), before.accountName()));
       tx.countDirectRouting(before.accountName(), before.directRoutingEnabled() ? -1 : 0);
     }
-    tx.handle
-        .createUpdate("DELETE FROM numbers WHERE telephone_number = ANY(:numbers)")
+    tx.dialect
+        .planEachTime(tx.handle.createUpdate("DELETE FROM numbers WHERE telephone_number = ANY(:numbers)"))
         .bindArray("numbers", String.class, numbers)
         .execute();
   }

@@ -4,16 +4,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 
 /** The JDBC implementations of the domain's stores, over one {@link Database}. */
-public final class Stores {
+public final class Stores implements AutoCloseable {
 
   private final JdbcAccountStore accounts;
   private final JdbcNumberStore numbers;
   private final JdbcChangeLog changeLog;
   private final JdbcRequestLedger requestLedger;
+  private final Transactions transactions;
 
   public Stores(Database database, ObjectMapper json, Clock clock) {
     ChangeCodec codec = new ChangeCodec(json);
-    Transactions transactions = new Transactions(database, codec, clock);
+    this.transactions = new Transactions(database, codec, clock);
     this.accounts = new JdbcAccountStore(database, transactions);
     this.numbers = new JdbcNumberStore(database, transactions);
     this.changeLog = new JdbcChangeLog(database, codec);
@@ -34,5 +35,11 @@ public final class Stores {
 
   public JdbcRequestLedger requestLedger() {
     return requestLedger;
+  }
+
+  /** Stops the writer thread; call before closing the database. */
+  @Override
+  public void close() {
+    transactions.close();
   }
 }

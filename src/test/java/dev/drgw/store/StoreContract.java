@@ -70,6 +70,7 @@ abstract class StoreContract {
 
   @AfterEach
   void close() {
+    stores.close();
     database.close();
   }
 
