@@ -29,13 +29,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Provisioning benchmark (issue 2): N numbers across 1,000 accounts through
- * POST :createOrUpdateNumbers in batches of 100 with several concurrent clients, against drgw
- * (target/drgw.jar in its own process) on H2 and on PostgreSQL; in the same run the raw bound,
- * the same rows upserted by plain JDBC batches into a fresh database of the same engine; and
- * single-number PUTs with 8 concurrent clients. Prints numbers/s and the ratio API / raw.
- *
- * Run with bench/provisioning.sh (it builds, sets the classpath and passes the options).
+ * Provisioning benchmark (issue 2); run it with bench/provisioning.sh, which documents the phases.
+ * drgw runs from target/drgw.jar in its own process; load comes from wrk so that the load
+ * generator takes little of the machine's CPU ({@code --batch-client java} and
+ * {@code --put-client java} use Java's HttpClient instead). PostgreSQL is embedded (zonky).
  */
 public class ProvisioningBench {
 
@@ -97,7 +94,7 @@ public class ProvisioningBench {
       }
     }
     System.out.println();
-    System.out.println("| engine | numbers | API numbers/s | raw JDBC numbers/s | API / raw | API time |");
+    System.out.println("| engine | raw numbers | API numbers/s | raw JDBC numbers/s | API / raw | 1M through the API |");
     System.out.println("|---|---|---|---|---|---|");
     report.forEach(System.out::println);
   }
@@ -323,16 +320,9 @@ public class ProvisioningBench {
     String wrkPuts(String engine, int seconds) throws Exception {
       String url = base;
       run(List.of("wrk", "-t2", "-c8", "-d3s", "-s", "bench/put.lua", url, "--", token)); // warm-up
-      String out = run(List.of("wrk", "-t2", "-c8", "-d" + seconds + "s", "-s", "bench/put.lua", url, "--", token));
-      String line = out.lines().filter(l -> l.startsWith("WRK ")).findFirst().orElseThrow(() -> new IllegalStateException(out));
-      java.util.Map<String, String> v = new java.util.HashMap<>();
-      for (String kv : line.substring(4).split(" ")) {
-        String[] p = kv.split("=");
-        v.put(p[0], p[1]);
-      }
-      if (!v.get("non2xx").equals("0") || !v.get("errors").equals("0")) {
-        throw new IllegalStateException("wrk saw failures: " + line);
-      }
+      java.util.Map<String, String> v =
+          wrk(List.of("wrk", "-t2", "-c8", "-d" + seconds + "s", "-s", "bench/put.lua", url, "--", token));
+      String line = v.get("line");
       System.out.println(engine + " single PUT (wrk): " + line);
       return String.format(Locale.ROOT, "| %s single PUT, 8 connections (wrk) | %s req/s | p50 %s ms | p99 %s ms | p99.9 %s ms |",
           engine, v.get("rps"), v.get("p50_ms"), v.get("p99_ms"), v.get("p999_ms"));
@@ -343,9 +333,20 @@ public class ProvisioningBench {
      * numbers/s answered 200.
      */
     double wrkBatches(String engine, int seconds, int clients) throws Exception {
-      String out = run(List.of("wrk", "-t2", "-c" + clients, "-d" + seconds + "s", "--timeout", "30s",
-          "-s", "bench/batch.lua", base, "--", token));
-      String line = out.lines().filter(l -> l.startsWith("WRK ")).findFirst().orElseThrow(() -> new IllegalStateException(out));
+      java.util.Map<String, String> v = wrk(List.of("wrk", "-t2", "-c" + clients, "-d" + seconds + "s",
+          "--timeout", "30s", "-s", "bench/batch.lua", base, "--", token));
+      long provisioned = Long.parseLong(v.get("requests")) * BATCH;
+      double rate = provisioned / Double.parseDouble(v.get("seconds"));
+      System.out.printf(Locale.ROOT, "%s api (wrk, %d connections): %,d numbers in %s s = %.0f numbers/s%n",
+          engine, clients, provisioned, v.get("seconds"), rate);
+      return rate;
+    }
+
+    /** Runs wrk with one of our scripts; the key=value pairs of its WRK summary line, and "line". */
+    static java.util.Map<String, String> wrk(List<String> command) throws Exception {
+      String out = run(command);
+      String line = out.lines().filter(l -> l.startsWith("WRK ")).findFirst()
+          .orElseThrow(() -> new IllegalStateException(out));
       java.util.Map<String, String> v = new java.util.HashMap<>();
       for (String kv : line.substring(4).split(" ")) {
         String[] p = kv.split("=");
@@ -354,11 +355,8 @@ public class ProvisioningBench {
       if (!v.get("non2xx").equals("0") || !v.get("errors").equals("0")) {
         throw new IllegalStateException("wrk saw failures: " + line);
       }
-      long provisioned = Long.parseLong(v.get("requests")) * BATCH;
-      double rate = provisioned / Double.parseDouble(v.get("seconds"));
-      System.out.printf(Locale.ROOT, "%s api (wrk, %d connections): %,d numbers in %s s = %.0f numbers/s%n",
-          engine, clients, provisioned, v.get("seconds"), rate);
-      return rate;
+      v.put("line", line);
+      return v;
     }
 
     static String run(List<String> command) throws Exception {

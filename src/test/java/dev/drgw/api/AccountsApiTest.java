@@ -947,19 +947,9 @@ class AccountsApiTest {
 
   /** The first page and every page reached through nextLink, sent exactly as given. */
   private List<JsonNode> followAll(String firstPathAndQuery) {
-    List<JsonNode> pages = new ArrayList<>();
-    Response r = api.get(firstPathAndQuery);
-    while (true) {
-      assertThat(r.status()).as(r.toString()).isEqualTo(200);
-      pages.add(r.json());
-      assertThat(pages).as("pages").hasSizeLessThan(100);
-      JsonNode next = r.json().path("nextLink");
-      if (next.isMissingNode() || next.isNull()) {
-        return pages;
-      }
-      r = api.send("GET", next.asText(), null);
-    }
+    return api.pages(firstPathAndQuery, 100);
   }
+
 
   private static List<String> namesOf(List<JsonNode> pages) {
     List<String> names = new ArrayList<>();

@@ -779,19 +779,9 @@ class NumbersApiTest {
 
   /** The first page and every page reached through nextLink, sent exactly as given. */
   private List<JsonNode> followAll(String firstPathAndQuery) {
-    List<JsonNode> pages = new ArrayList<>();
-    Response r = api.get(firstPathAndQuery);
-    while (true) {
-      assertThat(r.status()).as(r.toString()).isEqualTo(200);
-      pages.add(r.json());
-      assertThat(pages).as("pages").hasSizeLessThan(1000);
-      JsonNode next = r.json().path("nextLink");
-      if (next.isMissingNode() || next.isNull()) {
-        return pages;
-      }
-      r = api.send("GET", next.asText(), null);
-    }
+    return api.pages(firstPathAndQuery, 1000);
   }
+
 
   private static List<JsonNode> items(List<JsonNode> pages) {
     List<JsonNode> out = new ArrayList<>();

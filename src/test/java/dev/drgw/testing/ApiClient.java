@@ -59,6 +59,29 @@ public final class ApiClient {
     return send("DELETE", versioned(path), null);
   }
 
+  /**
+   * The first page of a list and every page reached by following {@code nextLink} exactly as
+   * given; fails on a non-200 page or on more than {@code maxPages} pages (a loop).
+   */
+  public java.util.List<JsonNode> pages(String firstPathAndQuery, int maxPages) {
+    java.util.List<JsonNode> pages = new java.util.ArrayList<>();
+    Response r = get(firstPathAndQuery);
+    while (true) {
+      if (r.status() != 200) {
+        throw new AssertionError("page " + pages.size() + " failed: " + r);
+      }
+      pages.add(r.json());
+      if (pages.size() > maxPages) {
+        throw new AssertionError("more than " + maxPages + " pages: nextLink loops?");
+      }
+      JsonNode next = r.json().path("nextLink");
+      if (next.isMissingNode() || next.isNull()) {
+        return pages;
+      }
+      r = send("GET", next.asText(), null);
+    }
+  }
+
   /** Sends exactly the given path and query (no api-version added). */
   public Response send(String method, String pathAndQuery, String json) {
     return sendBytes(
