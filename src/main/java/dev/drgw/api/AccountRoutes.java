@@ -90,7 +90,7 @@ final class AccountRoutes {
   }
 
   private ObjectNode view(Stored<Account> account, long numberCount) {
-    return wire.write(account, numberCount, status.of(account.value()));
+    return wire.write(account, numberCount, status.ofAccount(account));
   }
 
   static ApiResponse withEtag(ApiResponse response, Stored<?> stored) {

@@ -166,6 +166,6 @@ final class NumberRoutes {
   }
 
   private ObjectNode view(Stored<NumberEntry> number) {
-    return wire.write(number, status.of(number.value()));
+    return wire.write(number, status.ofNumber(number));
   }
 }

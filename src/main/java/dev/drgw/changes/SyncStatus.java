@@ -1,6 +1,7 @@
 package dev.drgw.changes;
 
 import dev.drgw.account.Account;
+import dev.drgw.domain.Stored;
 import dev.drgw.number.NumberEntry;
 
 /**
@@ -9,9 +10,9 @@ import dev.drgw.number.NumberEntry;
  */
 public interface SyncStatus {
 
-  ProvisioningState of(Account account);
+  ProvisioningState ofAccount(Stored<Account> account);
 
-  ProvisioningState of(NumberEntry number);
+  ProvisioningState ofNumber(Stored<NumberEntry> number);
 
   /**
    * Before any serving component (DNS, SIP) exists nothing is served: subdomains are not
@@ -25,12 +26,12 @@ public interface SyncStatus {
                 ProvisioningState.ServiceStatus.PENDING);
 
         @Override
-        public ProvisioningState of(Account account) {
+        public ProvisioningState ofAccount(Stored<Account> account) {
           return state;
         }
 
         @Override
-        public ProvisioningState of(NumberEntry number) {
+        public ProvisioningState ofNumber(Stored<NumberEntry> number) {
           return state;
         }
       };

@@ -10,7 +10,8 @@ public record Config(
     DatabaseSettings database,
     DeploymentSettings deployment,
     AuthSettings auth,
-    ApiSettings api) {
+    ApiSettings api,
+    DnsSettings dns) {
 
   public Config {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -19,5 +20,6 @@ public record Config(
     Objects.requireNonNull(deployment, "deployment");
     Objects.requireNonNull(auth, "auth");
     Objects.requireNonNull(api, "api");
+    Objects.requireNonNull(dns, "dns");
   }
 }

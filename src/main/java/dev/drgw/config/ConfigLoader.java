@@ -52,6 +52,7 @@ public final class ConfigLoader {
     Optional<DeploymentSettings> deployment = deployment(r);
     Optional<AuthSettings> auth = auth(r);
     Optional<ApiSettings> api = api(r);
+    Optional<DnsSettings> dns = dns(r, deployment);
     r.throwIfProblems();
     return new Config(
         dataDir.orElseThrow(),
@@ -59,7 +60,8 @@ public final class ConfigLoader {
         database.orElseThrow(),
         deployment.orElseThrow(),
         auth.orElseThrow(),
-        api.orElseThrow());
+        api.orElseThrow(),
+        dns.orElseThrow());
   }
 
   /** Variables named {@code DRGW_*} that are no known setting, sorted; worth a warning. */
@@ -177,6 +179,79 @@ public final class ConfigLoader {
       return Optional.empty();
     }
     return Optional.of(new ApiSettings(rateLimit.get(), window.get()));
+  }
+
+  private static Optional<DnsSettings> dns(Resolver r, Optional<DeploymentSettings> deployment) {
+    String base = deployment.map(DeploymentSettings::baseDomain).orElse("gw.example.net");
+    Optional<Boolean> enabled = r.get(Settings.DNS_ENABLED, "true", ConfigLoader::parseBoolean);
+    Optional<String> bind = r.get(Settings.DNS_BIND, "127.0.0.1", HostParser::parse);
+    Optional<Integer> port = r.get(Settings.DNS_PORT, "5353", raw -> IntParser.parse(raw, 0, 65_535));
+    Optional<List<java.net.InetAddress>> region1 =
+        r.get(Settings.REGION1_SIP_ADDRESSES, "192.0.2.1", DnsSettingsParser::ips);
+    Optional<List<java.net.InetAddress>> region2 =
+        r.get(Settings.REGION2_SIP_ADDRESSES, "192.0.2.2", DnsSettingsParser::ips);
+    Optional<List<DnsSettings.NameServer>> nameServers =
+        r.get(Settings.DNS_NAME_SERVERS, "ns1=127.0.0.1", raw -> DnsSettingsParser.nameServers(raw, base));
+    Optional<String> contact =
+        r.get(Settings.DNS_SOA_CONTACT, "hostmaster", raw -> DnsSettingsParser.name(raw, base));
+    Optional<Integer> ttl = r.get(Settings.DNS_TTL, "300", raw -> IntParser.parse(raw, 0, 86_400));
+    Optional<Integer> refresh =
+        r.get(Settings.DNS_SOA_REFRESH, "3600", raw -> IntParser.parse(raw, 1, Integer.MAX_VALUE));
+    Optional<Integer> retry =
+        r.get(Settings.DNS_SOA_RETRY, "600", raw -> IntParser.parse(raw, 1, Integer.MAX_VALUE));
+    Optional<Integer> expire =
+        r.get(Settings.DNS_SOA_EXPIRE, "1209600", raw -> IntParser.parse(raw, 1, Integer.MAX_VALUE));
+    Optional<Integer> negative =
+        r.get(Settings.DNS_NEGATIVE_TTL, "300", raw -> IntParser.parse(raw, 0, 86_400));
+    Optional<List<String>> statics = r.get(Settings.DNS_STATIC_RECORDS, "", DnsSettingsParser::lines);
+    Optional<List<String>> allow = r.get(Settings.DNS_TRANSFER_ALLOW, "", DnsSettingsParser::cidrs);
+    Optional<Optional<DnsSettings.TsigKey>> tsig =
+        r.get(Settings.DNS_TSIG_KEY, "", raw -> DnsSettingsParser.tsigKey(raw, base));
+    Optional<List<java.net.InetSocketAddress>> notify =
+        r.get(Settings.DNS_NOTIFY, "", DnsSettingsParser::targets);
+    Optional<Integer> udp =
+        r.get(Settings.DNS_MAX_UDP_SIZE, "1232", raw -> IntParser.parse(raw, 512, 4096));
+    Optional<Duration> idle =
+        r.get(
+            Settings.DNS_TCP_IDLE_TIMEOUT,
+            "10s",
+            raw -> DurationParser.parse(raw, Duration.ofSeconds(1), Duration.ofMinutes(5)));
+    Optional<Integer> maxTcp =
+        r.get(Settings.DNS_TCP_MAX_CONNECTIONS, "256", raw -> IntParser.parse(raw, 1, 10_000));
+    if (!allPresent(enabled, bind, port, region1, region2, nameServers, contact, ttl, refresh, retry,
+        expire, negative, statics, allow, tsig, notify, udp, idle, maxTcp)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new DnsSettings(
+            enabled.get(),
+            bind.get(),
+            port.get(),
+            List.of(region1.get(), region2.get()),
+            nameServers.get(),
+            contact.get(),
+            ttl.get(),
+            refresh.get(),
+            retry.get(),
+            expire.get(),
+            negative.get(),
+            statics.get(),
+            allow.get(),
+            tsig.get(),
+            notify.get(),
+            udp.get(),
+            idle.get(),
+            maxTcp.get()));
+  }
+
+  static Parsed<Boolean> parseBoolean(String raw) {
+    if (raw.equalsIgnoreCase("true")) {
+      return Parsed.ok(true);
+    }
+    if (raw.equalsIgnoreCase("false")) {
+      return Parsed.ok(false);
+    }
+    return Parsed.expected("must be true or false", raw);
   }
 
   static Parsed<Path> parseDataDir(String raw) {

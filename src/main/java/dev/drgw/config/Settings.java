@@ -102,6 +102,101 @@ public final class Settings {
           "How long a Repeatability-Request-ID is remembered, 1 minute to 7 days: 300s, 5m, 1h,"
               + " 2d or ISO-8601 such as PT5M.");
 
+  static final Setting DNS_ENABLED =
+      new Setting("DRGW_DNS_ENABLED", "dns.enabled", "true", "Run the authoritative DNS server: true or false.");
+  static final Setting DNS_BIND =
+      new Setting(
+          "DRGW_DNS_BIND",
+          "dns.bind",
+          "127.0.0.1",
+          "Address the DNS server listens on (UDP and TCP); 0.0.0.0 or :: for all addresses.");
+  static final Setting DNS_PORT =
+      new Setting("DRGW_DNS_PORT", "dns.port", "5353", "DNS port, 0 to 65535 (53 in production; 0 picks a free port).");
+  static final Setting REGION1_SIP_ADDRESSES =
+      new Setting(
+          "DRGW_REGION1_SIP_ADDRESSES",
+          "region1.sip-addresses",
+          "192.0.2.1",
+          "Teams-side SIP addresses of region 1 (IPv4/IPv6, comma-separated): the A/AAAA records"
+              + " of 1r1.<base> and of every customer subdomain in region 1.");
+  static final Setting REGION2_SIP_ADDRESSES =
+      new Setting(
+          "DRGW_REGION2_SIP_ADDRESSES",
+          "region2.sip-addresses",
+          "192.0.2.2",
+          "Teams-side SIP addresses of region 2, as for region 1; unused with one region.");
+  static final Setting DNS_NAME_SERVERS =
+      new Setting(
+          "DRGW_DNS_NAME_SERVERS",
+          "dns.name-servers",
+          "ns1=127.0.0.1",
+          "NS records of the zone, comma-separated; a name without a dot is under the base domain;"
+              + " name=address+address gives glue, required for names inside the zone.");
+  static final Setting DNS_SOA_CONTACT =
+      new Setting(
+          "DRGW_DNS_SOA_CONTACT",
+          "dns.soa-contact",
+          "hostmaster",
+          "Contact mailbox of the SOA record as a DNS name (hostmaster = hostmaster.<base>).");
+  static final Setting DNS_TTL =
+      new Setting("DRGW_DNS_TTL", "dns.ttl", "300", "TTL in seconds of the published records, 0 to 86400.");
+  static final Setting DNS_SOA_REFRESH =
+      new Setting("DRGW_DNS_SOA_REFRESH", "dns.soa-refresh", "3600", "SOA refresh in seconds, for secondaries.");
+  static final Setting DNS_SOA_RETRY =
+      new Setting("DRGW_DNS_SOA_RETRY", "dns.soa-retry", "600", "SOA retry in seconds, for secondaries.");
+  static final Setting DNS_SOA_EXPIRE =
+      new Setting("DRGW_DNS_SOA_EXPIRE", "dns.soa-expire", "1209600", "SOA expire in seconds, for secondaries.");
+  static final Setting DNS_NEGATIVE_TTL =
+      new Setting(
+          "DRGW_DNS_NEGATIVE_TTL",
+          "dns.negative-ttl",
+          "300",
+          "How long resolvers cache NXDOMAIN and NODATA answers (SOA minimum), 0 to 86400 seconds.");
+  static final Setting DNS_STATIC_RECORDS =
+      new Setting(
+          "DRGW_DNS_STATIC_RECORDS",
+          "dns.static-records",
+          "none",
+          "Extra records in zone-file syntax relative to the base domain, one per line (or"
+              + " separated by ;;), e.g. provapi 300 IN A 192.0.2.10.");
+  static final Setting DNS_TRANSFER_ALLOW =
+      new Setting(
+          "DRGW_DNS_TRANSFER_ALLOW",
+          "dns.transfer-allow",
+          "none",
+          "Addresses or CIDR blocks allowed to transfer the zone (AXFR over TCP), comma-separated.");
+  static final Setting DNS_TSIG_KEY =
+      new Setting(
+          "DRGW_DNS_TSIG_KEY",
+          "dns.tsig-key",
+          "none",
+          "name:algorithm:base64-secret; when set, zone transfers must be signed with this key"
+              + " and NOTIFY messages are signed with it.");
+  static final Setting DNS_NOTIFY =
+      new Setting(
+          "DRGW_DNS_NOTIFY",
+          "dns.notify",
+          "none",
+          "Secondaries to send NOTIFY to when the zone changes: address[:port], comma-separated.");
+  static final Setting DNS_MAX_UDP_SIZE =
+      new Setting(
+          "DRGW_DNS_MAX_UDP_SIZE",
+          "dns.max-udp-size",
+          "1232",
+          "Largest UDP answer in bytes, 512 to 4096, whatever size an EDNS client offers.");
+  static final Setting DNS_TCP_IDLE_TIMEOUT =
+      new Setting(
+          "DRGW_DNS_TCP_IDLE_TIMEOUT",
+          "dns.tcp-idle-timeout",
+          "10s",
+          "How long a DNS TCP connection may sit idle or stall mid-message, 1s to 5m.");
+  static final Setting DNS_TCP_MAX_CONNECTIONS =
+      new Setting(
+          "DRGW_DNS_TCP_MAX_CONNECTIONS",
+          "dns.tcp-max-connections",
+          "256",
+          "Open DNS TCP connections allowed at once, 1 to 10000; more are closed at once.");
+
   public static final List<Setting> ALL =
       List.of(
           DATA_DIR,
@@ -119,7 +214,26 @@ public final class Settings {
           AUTH_AUDIENCE,
           AUTH_JWKS_URL,
           RATE_LIMIT_PER_MINUTE,
-          REPEATABILITY_WINDOW);
+          REPEATABILITY_WINDOW,
+          DNS_ENABLED,
+          DNS_BIND,
+          DNS_PORT,
+          REGION1_SIP_ADDRESSES,
+          REGION2_SIP_ADDRESSES,
+          DNS_NAME_SERVERS,
+          DNS_SOA_CONTACT,
+          DNS_TTL,
+          DNS_SOA_REFRESH,
+          DNS_SOA_RETRY,
+          DNS_SOA_EXPIRE,
+          DNS_NEGATIVE_TTL,
+          DNS_STATIC_RECORDS,
+          DNS_TRANSFER_ALLOW,
+          DNS_TSIG_KEY,
+          DNS_NOTIFY,
+          DNS_MAX_UDP_SIZE,
+          DNS_TCP_IDLE_TIMEOUT,
+          DNS_TCP_MAX_CONNECTIONS);
 
   private Settings() {}
 

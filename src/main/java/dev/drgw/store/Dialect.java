@@ -9,29 +9,14 @@ import java.util.Set;
 
 /** The few places where H2 and PostgreSQL differ. */
 enum Dialect {
-  H2(
-      "FOR UPDATE",
-      1,
-      "SELECT seq FROM FINAL TABLE (UPDATE change_head SET seq = seq + :count WHERE id = 1)"),
-  POSTGRESQL(
-      "FOR NO KEY UPDATE", 2, "UPDATE change_head SET seq = seq + :count WHERE id = 1 RETURNING seq");
+  H2("FOR UPDATE"),
+  POSTGRESQL("FOR NO KEY UPDATE");
 
   /** Lock clause for a row about to be updated without changing its key. */
   final String lockForUpdate;
 
-  /**
-   * Writer threads running commit groups in parallel. H2 commits one at a time anyway; a
-   * PostgreSQL server runs several groups' statements at once and only their tails queue.
-   */
-  final int writers;
-
-  /** Advances the change-log head by {@code :count} and returns the new head, in one statement. */
-  final String advanceHead;
-
-  Dialect(String lockForUpdate, int writers, String advanceHead) {
+  Dialect(String lockForUpdate) {
     this.lockForUpdate = lockForUpdate;
-    this.writers = writers;
-    this.advanceHead = advanceHead;
   }
 
   /**

@@ -40,37 +40,35 @@ final class JdbcAccountTx implements AccountTx {
 
   @Override
   public Stored<Account> insert(Account account) {
-    String etag = TxContext.newEtag();
     Update insert =
         tx.handle.createUpdate(
             "INSERT INTO accounts (name, correlation_id, teams_tenant_id, dr_sync_enabled,"
                 + " dr_enabled, call_screening, subdomain, subdomain_key, region1_token,"
-                + " region2_token, other_services, etag, created_at, updated_at)"
+                + " region2_token, other_services, version, created_at, updated_at)"
                 + " VALUES (:name, :correlationId, :tenant, :sync, :enabled, :screening,"
-                + " :subdomain, :subdomainKey, :token1, :token2, :other, :etag, :now, :now)");
-    bind(insert, account, etag).execute();
+                + " :subdomain, :subdomainKey, :token1, :token2, :other, :version, :now, :now)");
+    bind(insert, account).execute();
     tx.changes.add(new Change.AccountPut(account));
-    return new Stored<>(account, etag);
+    return new Stored<>(account, tx.seq);
   }
 
   @Override
   public Stored<Account> update(Account account) {
-    String etag = TxContext.newEtag();
     Update update =
         tx.handle.createUpdate(
             "UPDATE accounts SET correlation_id = :correlationId, teams_tenant_id = :tenant,"
                 + " dr_sync_enabled = :sync, dr_enabled = :enabled, call_screening = :screening,"
                 + " subdomain = :subdomain, subdomain_key = :subdomainKey, region1_token = :token1,"
-                + " region2_token = :token2, other_services = :other, etag = :etag,"
+                + " region2_token = :token2, other_services = :other, version = :version,"
                 + " updated_at = :now WHERE name = :name");
-    if (bind(update, account, etag).execute() != 1) {
+    if (bind(update, account).execute() != 1) {
       throw new IllegalStateException("account " + account.name() + " vanished while locked");
     }
     tx.changes.add(new Change.AccountPut(account));
-    return new Stored<>(account, etag);
+    return new Stored<>(account, tx.seq);
   }
 
-  private Update bind(Update statement, Account account, String etag) {
+  private Update bind(Update statement, Account account) {
     DirectRoutingConfig config = account.directRouting().configuration();
     return statement
         .bind("name", account.name())
@@ -84,7 +82,7 @@ final class JdbcAccountTx implements AccountTx {
         .bind("token1", config == null ? null : config.region1Token())
         .bind("token2", config == null ? null : config.region2Token())
         .bind("other", account.otherServices())
-        .bind("etag", etag)
+        .bind("version", tx.seq)
         .bind("now", tx.now);
   }
 

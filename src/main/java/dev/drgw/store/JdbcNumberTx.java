@@ -60,13 +60,12 @@ final class JdbcNumberTx implements NumberTx {
     PreparedBatch batch =
         tx.handle.prepareBatch(
             "INSERT INTO numbers (telephone_number, account_name, dr_enabled, custom_sip_header,"
-                + " other_services, etag, updated_at)"
-                + " VALUES (:number, :account, :enabled, :header, :other, :etag, :now)");
+                + " other_services, version, updated_at)"
+                + " VALUES (:number, :account, :enabled, :header, :other, :version, :now)");
     List<Stored<NumberEntry>> stored = new ArrayList<>(entries.size());
     for (NumberEntry entry : entries) {
-      String etag = TxContext.newEtag();
-      bind(batch, entry, etag).add();
-      stored.add(new Stored<>(entry, etag));
+      bind(batch, entry).add();
+      stored.add(new Stored<>(entry, tx.seq));
       tx.changes.add(new Change.NumberPut(entry));
       tx.countDirectRouting(entry.accountName(), entry.directRoutingEnabled() ? 1 : 0);
     }
@@ -82,14 +81,13 @@ final class JdbcNumberTx implements NumberTx {
     PreparedBatch batch =
         tx.handle.prepareBatch(
             "UPDATE numbers SET account_name = :account, dr_enabled = :enabled,"
-                + " custom_sip_header = :header, other_services = :other, etag = :etag,"
+                + " custom_sip_header = :header, other_services = :other, version = :version,"
                 + " updated_at = :now WHERE telephone_number = :number");
     List<Stored<NumberEntry>> stored = new ArrayList<>(entries.size());
     for (NumberEntry entry : entries) {
       NumberEntry before = lockedBefore(entry.telephoneNumber());
-      String etag = TxContext.newEtag();
-      bind(batch, entry, etag).add();
-      stored.add(new Stored<>(entry, etag));
+      bind(batch, entry).add();
+      stored.add(new Stored<>(entry, tx.seq));
       tx.changes.add(new Change.NumberPut(entry));
       tx.countDirectRouting(before.accountName(), before.directRoutingEnabled() ? -1 : 0);
       tx.countDirectRouting(entry.accountName(), entry.directRoutingEnabled() ? 1 : 0);
@@ -124,14 +122,14 @@ final class JdbcNumberTx implements NumberTx {
     return before.value();
   }
 
-  private PreparedBatch bind(PreparedBatch batch, NumberEntry entry, String etag) {
+  private PreparedBatch bind(PreparedBatch batch, NumberEntry entry) {
     return batch
         .bind("number", entry.telephoneNumber())
         .bind("account", entry.accountName())
         .bind("enabled", entry.directRoutingEnabled())
         .bind("header", entry.customSipHeader())
         .bind("other", entry.otherServices())
-        .bind("etag", etag)
+        .bind("version", tx.seq)
         .bind("now", tx.now);
   }
 }

@@ -13,10 +13,10 @@ final class Rows {
 
   static final String ACCOUNT_COLUMNS =
       "name, correlation_id, teams_tenant_id, dr_sync_enabled, dr_enabled, call_screening,"
-          + " subdomain, region1_token, region2_token, other_services, etag";
+          + " subdomain, region1_token, region2_token, other_services, version";
 
   static final String NUMBER_COLUMNS =
-      "telephone_number, account_name, dr_enabled, custom_sip_header, other_services, etag";
+      "telephone_number, account_name, dr_enabled, custom_sip_header, other_services, version";
 
   private Rows() {}
 
@@ -37,7 +37,7 @@ final class Rows {
             rs.getString("teams_tenant_id"),
             new DirectRouting(rs.getBoolean("dr_sync_enabled"), rs.getBoolean("dr_enabled"), config),
             rs.getString("other_services"));
-    return new Stored<>(account, rs.getString("etag"));
+    return new Stored<>(account, rs.getLong("version"));
   }
 
   static Stored<NumberEntry> number(ResultSet rs) throws SQLException {
@@ -48,6 +48,6 @@ final class Rows {
             rs.getBoolean("dr_enabled"),
             rs.getString("custom_sip_header"),
             rs.getString("other_services"));
-    return new Stored<>(number, rs.getString("etag"));
+    return new Stored<>(number, rs.getLong("version"));
   }
 }

@@ -10,6 +10,7 @@ public final class Stores implements AutoCloseable {
   private final JdbcNumberStore numbers;
   private final JdbcChangeLog changeLog;
   private final JdbcRequestLedger requestLedger;
+  private final JdbcSnapshotSource snapshotSource;
   private final Transactions transactions;
 
   public Stores(Database database, ObjectMapper json, Clock clock) {
@@ -19,6 +20,7 @@ public final class Stores implements AutoCloseable {
     this.numbers = new JdbcNumberStore(database, transactions);
     this.changeLog = new JdbcChangeLog(database, codec);
     this.requestLedger = new JdbcRequestLedger(database, json);
+    this.snapshotSource = new JdbcSnapshotSource(database);
   }
 
   public JdbcAccountStore accounts() {
@@ -33,8 +35,17 @@ public final class Stores implements AutoCloseable {
     return changeLog;
   }
 
+  public JdbcSnapshotSource snapshotSource() {
+    return snapshotSource;
+  }
+
   public JdbcRequestLedger requestLedger() {
     return requestLedger;
+  }
+
+  /** Runs {@code listener} after every commit that changed something. */
+  public void onCommit(Runnable listener) {
+    transactions.onCommit(listener);
   }
 
   /** Stops the writer thread; call before closing the database. */

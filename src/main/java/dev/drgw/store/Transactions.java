@@ -21,11 +21,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs write transactions with group commit. Each write is the caller's work, then its derived
- * counters, then one change-log entry. One writer thread takes every write that is waiting, runs
- * each inside a savepoint of one database transaction (a write that fails is rolled back to its
- * savepoint alone) and commits once: one disk sync and one hold of the change-log head serve the
- * whole group, so concurrent writers do not queue behind each other's commits.
+ * Runs write transactions with group commit. The writer thread takes every write that is
+ * waiting, locks the change-log head, and runs each write in a savepoint of one database
+ * transaction with the next sequence number (a write that fails is rolled back to its savepoint
+ * alone and its number is given to the next). The group's tail applies the derived counters,
+ * advances the head and inserts the change-log rows; then one commit, one disk sync, serves the
+ * whole group. Sequence numbers are therefore gap-free and in commit order, and each is the
+ * version of every entity its write touched.
  */
 final class Transactions implements AutoCloseable {
 
@@ -37,7 +39,8 @@ final class Transactions implements AutoCloseable {
   private final ChangeCodec codec;
   private final Clock clock;
   private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
-  private final List<Thread> writers = new ArrayList<>();
+  private final Thread writer;
+  private final List<Runnable> commitListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean closed;
   /** Queued by {@link #close} to wake the writer without interrupting a database call. */
   private static final Pending<Void> STOP = new Pending<>(Actor.SYSTEM, tx -> null);
@@ -46,12 +49,14 @@ final class Transactions implements AutoCloseable {
     this.database = database;
     this.codec = codec;
     this.clock = clock;
-    for (int i = 0; i < database.dialect().writers; i++) {
-      Thread writer = new Thread(this::writeLoop, "drgw-writer-" + i);
-      writer.setDaemon(true);
-      writer.start();
-      writers.add(writer);
-    }
+    this.writer = new Thread(this::writeLoop, "drgw-writer");
+    writer.setDaemon(true);
+    writer.start();
+  }
+
+  /** Runs after every commit that changed something (e.g. to wake the snapshot follower). */
+  void onCommit(Runnable listener) {
+    commitListeners.add(listener);
   }
 
   /** Runs {@code work} in a write transaction and returns its result once committed. */
@@ -118,7 +123,6 @@ final class Transactions implements AutoCloseable {
       }
       queue.drainTo(group, MAX_GROUP - group.size());
       if (group.remove(STOP) || closed) {
-        queue.add(STOP); // wake the next writer too
         group.forEach(p -> p.result.completeExceptionally(new IllegalStateException("the store is closed")));
         break;
       }
@@ -143,17 +147,23 @@ final class Transactions implements AutoCloseable {
       handle.setTransactionIsolationLevel(TransactionIsolationLevel.READ_COMMITTED);
       handle.begin();
       try {
+        // Locked until commit: no other writer (on any node) takes sequence numbers meanwhile.
+        long head =
+            handle.createQuery("SELECT seq FROM change_head WHERE id = 1 FOR UPDATE").mapTo(Long.class).one();
         for (int i = 0; i < group.size(); i++) {
           Pending<?> pending = group.get(i);
           pending.attempts++;
           String savepoint = "w" + i;
           handle.savepoint(savepoint);
-          TxContext tx = new TxContext(handle, database.dialect(), clock.instant());
+          TxContext tx = new TxContext(handle, database.dialect(), clock.instant(), head + 1);
           try {
             pending.run(tx);
             changes.add(tx, pending.actor);
             handle.releaseSavepoint(savepoint);
             decided.add(pending);
+            if (!tx.changes.isEmpty()) {
+              head++;
+            }
           } catch (ProvisioningException e) {
             handle.rollbackToSavepoint(savepoint);
             pending.refusal = e;
@@ -163,7 +173,7 @@ final class Transactions implements AutoCloseable {
             retryOrFail(pending, e, again);
           }
         }
-        finish(handle, changes);
+        finish(handle, changes, head);
         handle.commit();
       } catch (RuntimeException e) {
         rollbackQuietly(handle);
@@ -180,6 +190,15 @@ final class Transactions implements AutoCloseable {
       return again;
     }
     decided.forEach(Pending::settle);
+    if (!changes.entries.isEmpty()) {
+      for (Runnable listener : commitListeners) {
+        try {
+          listener.run();
+        } catch (RuntimeException e) {
+          log.warn("commit listener failed", e);
+        }
+      }
+    }
     return again;
   }
 
@@ -232,12 +251,10 @@ final class Transactions implements AutoCloseable {
   }
 
   /**
-   * The group's tail, kept short because concurrent groups queue behind it: counters (in account
-   * order, so that groups never deadlock on them), then one sequence block from the change-log
-   * head, whose row stays locked until commit, so sequence numbers follow commit order with no
-   * gaps; then the group's change-log rows.
+   * The group's tail: counters (in account order), the head advanced to the last sequence number
+   * used, and the group's change-log rows.
    */
-  private void finish(Handle handle, GroupChanges group) {
+  private void finish(Handle handle, GroupChanges group, long head) {
     if (!group.directRoutingDelta.isEmpty()) {
       PreparedBatch counters =
           handle.prepareBatch(
@@ -252,20 +269,18 @@ final class Transactions implements AutoCloseable {
         counters.execute();
       }
     }
-    int count = group.entries.size();
-    if (count == 0) {
+    if (group.entries.isEmpty()) {
       return;
     }
-    long last =
-        handle.createQuery(database.dialect().advanceHead).bind("count", count).mapTo(Long.class).one();
+    handle.createUpdate("UPDATE change_head SET seq = :seq WHERE id = 1").bind("seq", head).execute();
     PreparedBatch log =
         handle.prepareBatch(
             "INSERT INTO change_log (seq, committed_at, account_name, actor, source, changes)"
                 + " VALUES (:seq, :at, :account, :actor, :source, :changes)");
-    for (int i = 0; i < count; i++) {
+    for (int i = 0; i < group.entries.size(); i++) {
       TxContext tx = group.entries.get(i);
       Actor actor = group.actors.get(i);
-      log.bind("seq", last - count + 1 + i)
+      log.bind("seq", tx.seq)
           .bind("at", tx.now)
           .bind("account", tx.changes.get(0).accountName())
           .bind("actor", truncate(actor.subject(), 256))
@@ -303,12 +318,10 @@ final class Transactions implements AutoCloseable {
   public void close() {
     closed = true;
     queue.add(STOP);
-    for (Thread writer : writers) {
-      try {
-        writer.join(10_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    try {
+      writer.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     failAll(new IllegalStateException("the store was closed before the write ran"));
   }

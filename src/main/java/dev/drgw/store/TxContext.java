@@ -10,7 +10,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import org.jdbi.v3.core.Handle;
 
 /** State of one write transaction: its handle, the changes it made, and derived counters. */
@@ -23,16 +22,14 @@ final class TxContext {
   /** Change of each account's count of Direct Routing enabled numbers. */
   final Map<String, Long> directRoutingDelta = new HashMap<>();
   final Set<String> deletedAccounts = new HashSet<>();
+  /** Sequence number of this write's change set: the version of every entity it writes. */
+  final long seq;
 
-  TxContext(Handle handle, Dialect dialect, Instant now) {
+  TxContext(Handle handle, Dialect dialect, Instant now, long seq) {
     this.handle = handle;
     this.dialect = dialect;
     this.now = now.atOffset(ZoneOffset.UTC);
-  }
-
-  /** A new entity tag: random, so a tag never comes back after delete and re-create. */
-  static String newEtag() {
-    return String.format("%016x", ThreadLocalRandom.current().nextLong());
+    this.seq = seq;
   }
 
   void countDirectRouting(String account, long delta) {

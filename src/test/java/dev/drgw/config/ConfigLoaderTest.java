@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -30,7 +31,7 @@ class ConfigLoaderTest {
   @TempDir Path dir;
 
   @Test
-  void defaultsWithEmptyEnvironmentAndNoFile() throws ConfigException {
+  void defaultsWithEmptyEnvironmentAndNoFile() throws Exception {
     Config config = ConfigLoader.load(Map.of(), Optional.empty());
 
     assertThat(config)
@@ -41,7 +42,30 @@ class ConfigLoaderTest {
                 new DatabaseSettings("jdbc:h2:file:" + DEFAULT_DATA_DIR + "/drgw", "drgw", "", 16),
                 new DeploymentSettings("gw.example.net", 2, "1r%d"),
                 new AuthSettings("drgw", "drgw", Optional.empty()),
-                new ApiSettings(OptionalInt.empty(), Duration.ofHours(1))));
+                new ApiSettings(OptionalInt.empty(), Duration.ofHours(1)),
+                new DnsSettings(
+                    true,
+                    "127.0.0.1",
+                    5353,
+                    List.of(
+                        List.of(InetAddress.getByName("192.0.2.1")),
+                        List.of(InetAddress.getByName("192.0.2.2"))),
+                    List.of(
+                        new DnsSettings.NameServer(
+                            "ns1.gw.example.net", List.of(InetAddress.getByName("127.0.0.1")))),
+                    "hostmaster.gw.example.net",
+                    300,
+                    3600,
+                    600,
+                    1_209_600,
+                    300,
+                    List.of(),
+                    List.of(),
+                    Optional.empty(),
+                    List.of(),
+                    1232,
+                    Duration.ofSeconds(10),
+                    256)));
   }
 
   /** One row per setting: a file value, an environment value and what each one yields. */
@@ -153,7 +177,89 @@ class ConfigLoaderTest {
             c -> c.api().repeatabilityWindow(),
             Duration.ofHours(1),
             Duration.ofMinutes(5),
-            Duration.ofDays(2)));
+            Duration.ofDays(2)),
+        row(Settings.DNS_ENABLED, "false", "true", c -> c.dns().enabled(), true, false, true),
+        row(Settings.DNS_BIND, "0.0.0.0", "::1", c -> c.dns().bind(), "127.0.0.1", "0.0.0.0", "::1"),
+        row(Settings.DNS_PORT, "53", "0", c -> c.dns().port(), 5353, 53, 0),
+        row(
+            Settings.REGION1_SIP_ADDRESSES,
+            "198.51.100.1",
+            "198.51.100.2, 2001:db8::2",
+            c -> c.dns().regionSipAddresses().get(0).toString(),
+            "[/192.0.2.1]",
+            "[/198.51.100.1]",
+            "[/198.51.100.2, /2001:db8:0:0:0:0:0:2]"),
+        row(
+            Settings.REGION2_SIP_ADDRESSES,
+            "198.51.100.3",
+            "198.51.100.4",
+            c -> c.dns().regionSipAddresses().get(1).toString(),
+            "[/192.0.2.2]",
+            "[/198.51.100.3]",
+            "[/198.51.100.4]"),
+        row(
+            Settings.DNS_NAME_SERVERS,
+            "ns.other.example",
+            "a=192.0.2.53+2001:db8::53, b.example.org",
+            c -> c.dns().nameServers().stream().map(n -> n.name() + n.glue()).toList().toString(),
+            "[ns1.gw.example.net[/127.0.0.1]]",
+            "[ns.other.example[]]",
+            "[a.gw.example.net[/192.0.2.53, /2001:db8:0:0:0:0:0:53], b.example.org[]]"),
+        row(
+            Settings.DNS_SOA_CONTACT,
+            "dns",
+            "noc.example.org",
+            c -> c.dns().soaContact(),
+            "hostmaster.gw.example.net",
+            "dns.gw.example.net",
+            "noc.example.org"),
+        row(Settings.DNS_TTL, "60", "0", c -> c.dns().ttl(), 300, 60, 0),
+        row(Settings.DNS_SOA_REFRESH, "7200", "1", c -> c.dns().soaRefresh(), 3600, 7200, 1),
+        row(Settings.DNS_SOA_RETRY, "60", "30", c -> c.dns().soaRetry(), 600, 60, 30),
+        row(Settings.DNS_SOA_EXPIRE, "86400", "604800", c -> c.dns().soaExpire(), 1_209_600, 86_400, 604_800),
+        row(Settings.DNS_NEGATIVE_TTL, "60", "0", c -> c.dns().negativeTtl(), 300, 60, 0),
+        row(
+            Settings.DNS_STATIC_RECORDS,
+            "provapi 300 IN A 192.0.2.10",
+            "a IN A 192.0.2.1;;b IN TXT x",
+            c -> c.dns().staticRecords(),
+            List.of(),
+            List.of("provapi 300 IN A 192.0.2.10"),
+            List.of("a IN A 192.0.2.1", "b IN TXT x")),
+        row(
+            Settings.DNS_TRANSFER_ALLOW,
+            "192.0.2.0/24",
+            "127.0.0.1, ::1/128",
+            c -> c.dns().transferAllow(),
+            List.of(),
+            List.of("192.0.2.0/24"),
+            List.of("127.0.0.1", "::1/128")),
+        row(
+            Settings.DNS_TSIG_KEY,
+            "k1:hmac-sha256:MDEyMzQ1Njc4OWFiY2RlZg==",
+            "k2.example:HMAC-SHA512:MDEyMzQ1Njc4OWFiY2RlZjAx",
+            c -> c.dns().tsigKey().map(k -> k.name() + "/" + k.algorithm()).orElse("none"),
+            "none",
+            "k1/hmac-sha256",
+            "k2.example/hmac-sha512"),
+        row(
+            Settings.DNS_NOTIFY,
+            "192.0.2.53",
+            "[2001:db8::53]:5300, 127.0.0.1:5354",
+            c -> c.dns().notifyTargets().toString(),
+            "[]",
+            "[/192.0.2.53:53]",
+            "[/[2001:db8:0:0:0:0:0:53]:5300, /127.0.0.1:5354]"),
+        row(Settings.DNS_MAX_UDP_SIZE, "4096", "512", c -> c.dns().maxUdpSize(), 1232, 4096, 512),
+        row(
+            Settings.DNS_TCP_IDLE_TIMEOUT,
+            "30s",
+            "1m",
+            c -> c.dns().tcpIdleTimeout(),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(1)),
+        row(Settings.DNS_TCP_MAX_CONNECTIONS, "10", "10000", c -> c.dns().maxTcpConnections(), 256, 10, 10_000));
   }
 
   private static Arguments row(
@@ -455,12 +561,12 @@ class ConfigLoaderTest {
         Map.of(
             "DRGW_HTTP_PORT", "9000",
             "DRGW_SIP_PORT", "5060",
-            "DRGW_DNS_ENABLED", "true",
+            "DRGW_DNS_ENABLD", "true",
             "PATH", "/usr/bin",
             "drgw_http_port", "1");
 
     assertThat(ConfigLoader.unknownEnvironmentSettings(env))
-        .containsExactly("DRGW_DNS_ENABLED", "DRGW_SIP_PORT");
+        .containsExactly("DRGW_DNS_ENABLD", "DRGW_SIP_PORT");
     assertThat(ConfigLoader.load(env, Optional.empty()).http().port()).isEqualTo(9000);
   }
 

@@ -38,7 +38,8 @@ class SettingsTest {
   @Test
   void sectionsAndKeysAreTheSuggestionCandidates() {
     assertThat(Settings.yamlNames())
-        .contains("http", "db", "auth", "rate-limit", "repeatability", "http.port", "data-dir")
-        .hasSize(Settings.ALL.size() + 5);
+        .contains("http", "db", "auth", "rate-limit", "repeatability", "dns", "region1", "region2",
+            "http.port", "data-dir")
+        .hasSize(Settings.ALL.size() + 8);
   }
 }

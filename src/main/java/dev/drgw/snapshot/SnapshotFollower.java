@@ -1,0 +1,150 @@
+package dev.drgw.snapshot;
+
+import dev.drgw.changes.ChangeLog;
+import dev.drgw.changes.ChangeSet;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps this node's {@link RoutingSnapshot} current: builds it from the store at start, then
+ * applies the change log in order, woken at once by local commits and otherwise polling.
+ */
+public final class SnapshotFollower implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(SnapshotFollower.class);
+  private static final int BATCH = 10_000;
+
+  private final SnapshotSource source;
+  private final ChangeLog changeLog;
+  private final Duration pollInterval;
+  private final AtomicReference<RoutingSnapshot> current = new AtomicReference<>(RoutingSnapshot.empty());
+  private final Semaphore wake = new Semaphore(0);
+  private final List<Consumer<RoutingSnapshot>> listeners = new CopyOnWriteArrayList<>();
+  private final Thread thread;
+  private volatile boolean closed;
+  private volatile Duration lastBuild = Duration.ZERO;
+
+  public SnapshotFollower(SnapshotSource source, ChangeLog changeLog, Duration pollInterval) {
+    this.source = source;
+    this.changeLog = changeLog;
+    this.pollInterval = pollInterval;
+    this.thread = new Thread(this::follow, "drgw-snapshot");
+    thread.setDaemon(true);
+  }
+
+  /** Builds the snapshot from the store (blocking), then starts following the change log. */
+  public void start() {
+    current.set(build());
+    thread.start();
+  }
+
+  public RoutingSnapshot current() {
+    return current.get();
+  }
+
+  /** How long building the snapshot from the store took at start. */
+  public Duration lastBuild() {
+    return lastBuild;
+  }
+
+  /** Called after every new snapshot, on the follower's thread; must be quick. */
+  public void addListener(Consumer<RoutingSnapshot> listener) {
+    listeners.add(listener);
+  }
+
+  /** Asks the follower to read the change log now (after a local commit). */
+  public void wake() {
+    wake.release();
+  }
+
+  private RoutingSnapshot build() {
+    long start = System.nanoTime();
+    Map<String, AccountView> accounts = new HashMap<>();
+    Map<String, NumberView> numbers = new HashMap<>();
+    long seq =
+        source.load(
+            a -> accounts.put(a.value().name(), AccountView.of(a.value(), a.version())),
+            n -> numbers.put(n.value().telephoneNumber(), NumberView.of(n.value(), n.version())));
+    RoutingSnapshot snapshot = RoutingSnapshot.of(seq, accounts, numbers);
+    lastBuild = Duration.ofNanos(System.nanoTime() - start);
+    log.info(
+        "routing snapshot built at change {}: {} accounts, {} numbers in {} ms",
+        seq, accounts.size(), numbers.size(), lastBuild.toMillis());
+    return snapshot;
+  }
+
+  private void follow() {
+    while (!closed) {
+      try {
+        wake.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+        wake.drainPermits();
+        if (closed) {
+          return;
+        }
+        catchUp();
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        log.warn("could not follow the change log; retrying", e);
+        sleep(pollInterval);
+      }
+    }
+  }
+
+  /** Applies every change set committed after the current snapshot. */
+  void catchUp() {
+    while (true) {
+      RoutingSnapshot snapshot = current.get();
+      List<ChangeSet> sets = changeLog.after(snapshot.appliedSeq(), BATCH);
+      if (sets.isEmpty()) {
+        return;
+      }
+      RoutingSnapshot next;
+      try {
+        next = snapshot.apply(sets);
+      } catch (IllegalStateException gap) {
+        log.error("{}; rebuilding the snapshot from the store", gap.getMessage());
+        next = build();
+      }
+      current.set(next);
+      for (Consumer<RoutingSnapshot> listener : listeners) {
+        try {
+          listener.accept(next);
+        } catch (RuntimeException e) {
+          log.warn("snapshot listener failed", e);
+        }
+      }
+      if (sets.size() < BATCH) {
+        return;
+      }
+    }
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    wake.release();
+    try {
+      thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
