@@ -25,7 +25,6 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -141,8 +140,8 @@ public class ProvisioningBench {
     String url = db.engine().equals("h2") ? db.url() + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000" : db.url();
     try (Connection c = DriverManager.getConnection(url, db.user(), "")) {
       PreparedStatement s = c.prepareStatement(
-          "INSERT INTO accounts (name, dr_sync_enabled, dr_enabled, etag, created_at, updated_at)"
-              + " VALUES (?, TRUE, TRUE, 'x', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+          "INSERT INTO accounts (name, dr_sync_enabled, dr_enabled, version, created_at, updated_at)"
+              + " VALUES (?, TRUE, TRUE, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
       for (int a = 0; a < ACCOUNTS; a++) {
         s.setString(1, account(a));
         s.addBatch();
@@ -150,12 +149,12 @@ public class ProvisioningBench {
       s.executeBatch();
     }
     String upsert = db.engine().equals("h2")
-        ? "MERGE INTO numbers (telephone_number, account_name, dr_enabled, custom_sip_header, etag, updated_at)"
+        ? "MERGE INTO numbers (telephone_number, account_name, dr_enabled, custom_sip_header, version, updated_at)"
             + " KEY (telephone_number) VALUES (?, ?, TRUE, ?, ?, CURRENT_TIMESTAMP)"
-        : "INSERT INTO numbers (telephone_number, account_name, dr_enabled, custom_sip_header, etag, updated_at)"
+        : "INSERT INTO numbers (telephone_number, account_name, dr_enabled, custom_sip_header, version, updated_at)"
             + " VALUES (?, ?, TRUE, ?, ?, CURRENT_TIMESTAMP) ON CONFLICT (telephone_number) DO UPDATE SET"
             + " account_name = EXCLUDED.account_name, dr_enabled = EXCLUDED.dr_enabled,"
-            + " custom_sip_header = EXCLUDED.custom_sip_header, etag = EXCLUDED.etag, updated_at = EXCLUDED.updated_at";
+            + " custom_sip_header = EXCLUDED.custom_sip_header, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at";
     AtomicInteger next = new AtomicInteger();
     int batches = numbers / BATCH;
     ExecutorService pool = Executors.newFixedThreadPool(clients);
@@ -172,7 +171,7 @@ public class ProvisioningBench {
               s.setString(1, number(n));
               s.setString(2, account(b % ACCOUNTS));
               s.setString(3, "hdr" + n);
-              s.setString(4, Long.toHexString(ThreadLocalRandom.current().nextLong()));
+              s.setLong(4, b + 1L);
               s.addBatch();
             }
             s.executeBatch();
