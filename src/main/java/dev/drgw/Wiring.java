@@ -9,6 +9,10 @@ import dev.drgw.auth.LocalSigningKey;
 import dev.drgw.auth.TokenVerifier;
 import dev.drgw.changes.SyncStatus;
 import dev.drgw.config.Config;
+import dev.drgw.config.ConfigException;
+import dev.drgw.dns.DnsService;
+import dev.drgw.snapshot.SnapshotFollower;
+import dev.drgw.snapshot.SnapshotStatus;
 import dev.drgw.metrics.HealthRoutes;
 import dev.drgw.metrics.HttpMetrics;
 import dev.drgw.metrics.Metrics;
@@ -23,7 +27,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -34,11 +40,15 @@ import org.slf4j.LoggerFactory;
 public final class Wiring implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Wiring.class);
+  /** How often the snapshot reads the change log when no local commit woke it. */
+  private static final Duration SNAPSHOT_POLL = Duration.ofSeconds(1);
 
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final WebServer web;
+  private final SnapshotFollower follower;
+  private final DnsService dns;
 
-  private Wiring(Config config, Clock clock) {
+  private Wiring(Config config, Clock clock) throws ConfigException {
     try {
       Files.createDirectories(config.dataDir());
     } catch (IOException e) {
@@ -53,19 +63,41 @@ public final class Wiring implements AutoCloseable {
         new DeploymentNames(deployment.baseDomain(), deployment.regions(), deployment.regionDomainFormat());
     AccountService accounts = new AccountService(stores.accounts(), names);
     NumberService numbers = new NumberService(stores.numbers(), stores.accounts());
+    follower =
+        own(new SnapshotFollower(stores.snapshotSource(), stores.changeLog(), SNAPSHOT_POLL));
+    stores.onCommit(follower::wake);
+    follower.start();
+    if (config.dns().enabled()) {
+      dns = own(new DnsService(config.dns(), names, follower, metrics.registry()));
+      try {
+        dns.start();
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "cannot serve DNS on " + config.dns().bind() + ":" + config.dns().port() + " (DRGW_DNS_BIND,"
+                + " DRGW_DNS_PORT)",
+            e);
+      }
+    } else {
+      dns = null;
+    }
+    SyncStatus status = new SnapshotStatus(follower::current, () -> dns != null && dns.isServing());
     ApiRoutes api =
         new ApiRoutes(
             accounts,
             numbers,
-            SyncStatus.NOTHING_SERVED,
+            status,
             verifier(config, clock),
             stores.requestLedger(),
             config.api().repeatabilityWindow(),
             config.api().rateLimitPerMinute(),
             config.http().maxBodyBytes(),
             clock);
-    HealthRoutes health =
-        new HealthRoutes(Map.of("database", () -> database.isReachable(Duration.ofSeconds(2))), metrics);
+    Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
+    checks.put("database", () -> database.isReachable(Duration.ofSeconds(2)));
+    if (dns != null) {
+      checks.put("dns", dns::isServing);
+    }
+    HealthRoutes health = new HealthRoutes(checks, metrics);
     ScheduledExecutorService housekeeping =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -91,7 +123,7 @@ public final class Wiring implements AutoCloseable {
   }
 
   /** Starts drgw; on failure everything already started is stopped again. */
-  public static Wiring start(Config config, Clock clock) {
+  public static Wiring start(Config config, Clock clock) throws ConfigException {
     Wiring wiring = null;
     try {
       wiring = new Wiring(config, clock);
@@ -130,6 +162,16 @@ public final class Wiring implements AutoCloseable {
 
   public int httpPort() {
     return web.port();
+  }
+
+  /** The DNS port, or -1 when the DNS server is off. */
+  public int dnsPort() {
+    return dns == null ? -1 : dns.port();
+  }
+
+  /** This node's routing snapshot. */
+  public SnapshotFollower snapshot() {
+    return follower;
   }
 
   /** Stops everything in reverse order of start. */

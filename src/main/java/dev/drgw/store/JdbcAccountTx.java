@@ -98,6 +98,7 @@ final class JdbcAccountTx implements AccountTx {
 
   @Override
   public long deleteNumbersOf(String name) {
+    tx.wroteUnrecorded = true;
     return tx.handle
         .createUpdate("DELETE FROM numbers WHERE account_name = :name")
         .bind("name", name)

@@ -22,12 +22,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs write transactions with group commit. The writer thread takes every write that is
- * waiting, locks the change-log head, and runs each write in a savepoint of one database
- * transaction with the next sequence number (a write that fails is rolled back to its savepoint
- * alone and its number is given to the next). The group's tail applies the derived counters,
- * advances the head and inserts the change-log rows; then one commit, one disk sync, serves the
- * whole group. Sequence numbers are therefore gap-free and in commit order, and each is the
- * version of every entity its write touched.
+ * waiting, locks the change-log head, and runs the writes one after another in one database
+ * transaction, each with the next sequence number. A write the domain refuses before touching
+ * the database (every rule is checked before writing) simply drops out. A write that fails after
+ * writing, or with a database error, makes the group roll back: the writes before it run again as
+ * a group, the failing one alone, in its own transaction. The group's tail applies the derived
+ * counters, advances the head and inserts the change-log rows; then one commit, one disk sync,
+ * serves the whole group. Sequence numbers are therefore gap-free and in commit order, and each
+ * is the version of every entity its write touched.
  */
 final class Transactions implements AutoCloseable {
 
@@ -87,6 +89,8 @@ final class Transactions implements AutoCloseable {
     int attempts;
     T value;
     ProvisioningException refusal;
+    /** Run in a transaction of its own: it failed in a group. */
+    boolean alone;
 
     Pending(Actor actor, Function<TxContext, T> work) {
       this.actor = actor;
@@ -112,8 +116,7 @@ final class Transactions implements AutoCloseable {
   private void writeLoop() {
     List<Pending<?>> retries = new ArrayList<>();
     while (!closed) {
-      List<Pending<?>> group = new ArrayList<>(retries);
-      retries.clear();
+      List<Pending<?>> group = nextGroup(retries);
       try {
         if (group.isEmpty()) {
           group.add(queue.take());
@@ -121,7 +124,9 @@ final class Transactions implements AutoCloseable {
       } catch (InterruptedException e) {
         break;
       }
-      queue.drainTo(group, MAX_GROUP - group.size());
+      if (!group.get(0).alone && retries.isEmpty()) {
+        queue.drainTo(group, MAX_GROUP - group.size());
+      }
       if (group.remove(STOP) || closed) {
         group.forEach(p -> p.result.completeExceptionally(new IllegalStateException("the store is closed")));
         break;
@@ -134,8 +139,24 @@ final class Transactions implements AutoCloseable {
     failAll(new IllegalStateException("the store was closed before the write ran"));
   }
 
+  /** Takes the next group from the writes to run again: up to the first that must run alone. */
+  private static List<Pending<?>> nextGroup(List<Pending<?>> retries) {
+    List<Pending<?>> group = new ArrayList<>();
+    while (!retries.isEmpty()) {
+      Pending<?> next = retries.get(0);
+      if (next.alone && !group.isEmpty()) {
+        break;
+      }
+      group.add(retries.remove(0));
+      if (next.alone) {
+        break;
+      }
+    }
+    return group;
+  }
+
   /**
-   * Runs one group in one transaction; returns the writes to run again in the next group. Outcomes
+   * Runs one group in one transaction; returns the writes to run again, in order. Outcomes
    * (results and refusals alike) are reported only once the group has committed: a refusal may
    * depend on an earlier write of the same group.
    */
@@ -143,6 +164,8 @@ final class Transactions implements AutoCloseable {
     List<Pending<?>> again = new ArrayList<>();
     List<Pending<?>> decided = new ArrayList<>();
     GroupChanges changes = new GroupChanges();
+    int failedAt = -1;
+    RuntimeException failure = null;
     try (Handle handle = database.jdbi().open()) {
       handle.setTransactionIsolationLevel(TransactionIsolationLevel.READ_COMMITTED);
       handle.begin();
@@ -150,41 +173,67 @@ final class Transactions implements AutoCloseable {
         // Locked until commit: no other writer (on any node) takes sequence numbers meanwhile.
         long head =
             handle.createQuery("SELECT seq FROM change_head WHERE id = 1 FOR UPDATE").mapTo(Long.class).one();
-        for (int i = 0; i < group.size(); i++) {
+        for (int i = 0; i < group.size() && failedAt < 0; i++) {
           Pending<?> pending = group.get(i);
           pending.attempts++;
-          String savepoint = "w" + i;
-          handle.savepoint(savepoint);
           TxContext tx = new TxContext(handle, database.dialect(), clock.instant(), head + 1);
           try {
             pending.run(tx);
             changes.add(tx, pending.actor);
-            handle.releaseSavepoint(savepoint);
             decided.add(pending);
             if (!tx.changes.isEmpty()) {
               head++;
             }
           } catch (ProvisioningException e) {
-            handle.rollbackToSavepoint(savepoint);
-            pending.refusal = e;
-            decided.add(pending);
+            if (tx.wrote()) {
+              failedAt = i;
+              failure = e;
+            } else {
+              // Refused before writing anything: nothing of it to undo.
+              pending.refusal = e;
+              decided.add(pending);
+            }
           } catch (RuntimeException e) {
-            handle.rollbackToSavepoint(savepoint);
-            retryOrFail(pending, e, again);
+            failedAt = i;
+            failure = e;
           }
         }
-        finish(handle, changes, head);
-        handle.commit();
+        if (failedAt >= 0) {
+          handle.rollback();
+        } else {
+          finish(handle, changes, head);
+          handle.commit();
+        }
       } catch (RuntimeException e) {
         rollbackQuietly(handle);
         throw e;
       }
     } catch (RuntimeException e) {
       // The group's transaction failed as a whole (commit, connection): nothing of it happened.
-      again.clear();
       for (Pending<?> pending : group) {
         if (!pending.result.isDone()) {
           retryOrFail(pending, e, again);
+        }
+      }
+      return again;
+    }
+    if (failedAt >= 0) {
+      // Nothing was committed: the writes before the failing one run again as a group, the
+      // failing one alone, the rest after.
+      for (int i = 0; i < group.size(); i++) {
+        Pending<?> pending = group.get(i);
+        if (i < failedAt) {
+          pending.attempts--;
+          again.add(pending);
+        } else if (i == failedAt) {
+          if (pending.alone && failure instanceof ProvisioningException refused) {
+            pending.result.completeExceptionally(refused);
+          } else {
+            pending.alone = true;
+            retryOrFail(pending, failure, again);
+          }
+        } else {
+          again.add(pending);
         }
       }
       return again;
@@ -203,7 +252,10 @@ final class Transactions implements AutoCloseable {
   }
 
   private static void retryOrFail(Pending<?> pending, RuntimeException failure, List<Pending<?>> again) {
-    if (!Dialect.isRetryable(failure)) {
+    if (pending.alone && pending.attempts <= 1 && !Dialect.isRetryable(failure)) {
+      // It failed inside a group; whether it fails on its own is for its own run to show.
+      again.add(pending);
+    } else if (!Dialect.isRetryable(failure)) {
       pending.result.completeExceptionally(failure);
     } else if (pending.attempts >= MAX_ATTEMPTS) {
       log.warn("write gave up after {} attempts against concurrent writers", pending.attempts, failure);

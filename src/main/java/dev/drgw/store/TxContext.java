@@ -22,6 +22,8 @@ final class TxContext {
   /** Change of each account's count of Direct Routing enabled numbers. */
   final Map<String, Long> directRoutingDelta = new HashMap<>();
   final Set<String> deletedAccounts = new HashSet<>();
+  /** Set by writes that record no change of their own (deleting an account's numbers). */
+  boolean wroteUnrecorded;
   /** Sequence number of this write's change set: the version of every entity it writes. */
   final long seq;
 
@@ -30,6 +32,11 @@ final class TxContext {
     this.dialect = dialect;
     this.now = now.atOffset(ZoneOffset.UTC);
     this.seq = seq;
+  }
+
+  /** Whether this write changed anything in the database (so a failure must be undone). */
+  boolean wrote() {
+    return wroteUnrecorded || !changes.isEmpty();
   }
 
   void countDirectRouting(String account, long delta) {

@@ -115,6 +115,27 @@ public final class ApiClient {
     }
   }
 
+  /**
+   * A copy of an account or number body without the status fields that the server computes
+   * from what it serves ({@code serviceProvisioningStatus}, {@code subdomainStatus}): they move
+   * from pending to synced on their own, so a "nothing changed" comparison must leave them out.
+   */
+  public static JsonNode withoutStatus(JsonNode body) {
+    JsonNode copy = body.deepCopy();
+    strip(copy);
+    return copy;
+  }
+
+  private static void strip(JsonNode node) {
+    if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
+      object.remove("serviceProvisioningStatus");
+      object.remove("subdomainStatus");
+      object.forEach(ApiClient::strip);
+    } else if (node.isArray()) {
+      node.forEach(ApiClient::strip);
+    }
+  }
+
   /** A response: status, headers, body text and (when JSON) parsed body. */
   public static final class Response {
     private final HttpResponse<String> raw;

@@ -30,6 +30,7 @@ public final class ServerProcess implements AutoCloseable {
   private final Path workingDir;
   private final Path dataDir;
   private final int port;
+  private final int dnsPort;
   private final Map<String, String> env;
   private Process process;
 
@@ -39,6 +40,7 @@ public final class ServerProcess implements AutoCloseable {
     this.workingDir = workingDir;
     this.dataDir = dataDir;
     this.port = port;
+    this.dnsPort = freePort();
     this.env = env;
   }
 
@@ -80,6 +82,10 @@ public final class ServerProcess implements AutoCloseable {
     return port;
   }
 
+  public int dnsPort() {
+    return dnsPort;
+  }
+
   public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
@@ -92,6 +98,7 @@ public final class ServerProcess implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile());
     builder.environment().putAll(env);
     builder.environment().put("DRGW_HTTP_PORT", Integer.toString(port));
+    builder.environment().put("DRGW_DNS_PORT", Integer.toString(dnsPort));
     builder.redirectErrorStream(true);
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(workingDir.resolve("server.log").toFile()));
     try {

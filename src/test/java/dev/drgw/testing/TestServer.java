@@ -35,7 +35,15 @@ public final class TestServer implements AutoCloseable {
     } catch (ConfigException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
-    this.wiring = Wiring.start(config, Clock.systemUTC());
+    this.wiring = startWiring(config);
+  }
+
+  private static Wiring startWiring(Config config) {
+    try {
+      return Wiring.start(config, Clock.systemUTC());
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
   }
 
   /** Starts a server on embedded H2; {@code overrides} are extra DRGW_* settings. */
@@ -44,6 +52,7 @@ public final class TestServer implements AutoCloseable {
     env.put("DRGW_DATA_DIR", newDataDir().toString());
     env.put("DRGW_HTTP_PORT", "0");
     env.put("DRGW_HTTP_BIND", "127.0.0.1");
+    env.put("DRGW_DNS_PORT", "0");
     env.putAll(overrides);
     return new TestServer(env);
   }
@@ -82,6 +91,14 @@ public final class TestServer implements AutoCloseable {
     return wiring.httpPort();
   }
 
+  public int dnsPort() {
+    return wiring.dnsPort();
+  }
+
+  public Wiring wiring() {
+    return wiring;
+  }
+
   public String baseUrl() {
     return "http://127.0.0.1:" + port();
   }
@@ -116,7 +133,7 @@ public final class TestServer implements AutoCloseable {
   /** Stops and starts the server again on the same data (and port 0: a new port). */
   public void restart() {
     wiring.close();
-    wiring = Wiring.start(config, Clock.systemUTC());
+    wiring = startWiring(config);
   }
 
   @Override

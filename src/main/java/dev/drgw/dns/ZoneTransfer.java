@@ -1,0 +1,44 @@
+package dev.drgw.dns;
+
+import java.util.function.Consumer;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+
+/**
+ * A full zone transfer (AXFR, also given for IXFR requests, as RFC 1995 allows): the SOA, every
+ * record, the SOA again, packed into messages of about 16 KB and handed out one by one so that a
+ * large zone is never held in memory as messages.
+ */
+final class ZoneTransfer {
+
+  private static final int MESSAGE_BYTES = 16_000;
+
+  private ZoneTransfer() {}
+
+  static void stream(ZoneData zone, Message query, Consumer<Message> out) {
+    Message[] current = {start(query, true)};
+    Consumer<Record> add =
+        record -> {
+          current[0].addRecord(record, Section.ANSWER);
+          if (current[0].numBytes() > MESSAGE_BYTES) {
+            out.accept(current[0]);
+            current[0] = start(query, false);
+          }
+        };
+    zone.forEachRecord(add);
+    current[0].addRecord(zone.soa(), Section.ANSWER);
+    out.accept(current[0]);
+  }
+
+  private static Message start(Message query, boolean first) {
+    Message m = new Message(query.getHeader().getID());
+    m.getHeader().setFlag(Flags.QR);
+    m.getHeader().setFlag(Flags.AA);
+    if (first && query.getQuestion() != null) {
+      m.addRecord(query.getQuestion(), Section.QUESTION);
+    }
+    return m;
+  }
+}
