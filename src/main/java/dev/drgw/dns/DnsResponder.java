@@ -27,8 +27,13 @@ final class DnsResponder {
     this.maxUdpSize = maxUdpSize;
   }
 
-  /** The response to {@code query}; never null (malformed queries get FORMERR, see {@link #formErr}). */
+  /** The response to {@code query} from the current zone. */
   Message respond(Message query) {
+    return respond(query, zone.get());
+  }
+
+  /** The response to {@code query} from {@code z}; never null (see also {@link #formErr}). */
+  Message respond(Message query, ZoneData z) {
     Header qh = query.getHeader();
     Message response = new Message(qh.getID());
     Header rh = response.getHeader();
@@ -68,7 +73,6 @@ final class DnsResponder {
       rh.setRcode(Rcode.REFUSED);
       return response;
     }
-    ZoneData z = zone.get();
     Lookup lookup = z.lookup(question.getName(), qtype);
     if (lookup instanceof Lookup.Refused) {
       rh.setRcode(Rcode.REFUSED);

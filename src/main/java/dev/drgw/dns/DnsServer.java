@@ -52,6 +52,7 @@ final class DnsServer implements AutoCloseable {
   private final TransferAcl transferAcl;
   private final Optional<TSIG> tsig;
   private final DnsMetrics metrics;
+  private final AnswerCache cache;
   private final int idleMillis;
   private final int maxConnections;
   private final List<Thread> threads = new ArrayList<>();
@@ -69,6 +70,7 @@ final class DnsServer implements AutoCloseable {
       TransferAcl transferAcl,
       Optional<TSIG> tsig,
       DnsMetrics metrics,
+      AnswerCache cache,
       Duration idleTimeout,
       int maxConnections) {
     this.bind = bind;
@@ -78,6 +80,7 @@ final class DnsServer implements AutoCloseable {
     this.transferAcl = transferAcl;
     this.tsig = tsig;
     this.metrics = metrics;
+    this.cache = cache;
     this.idleMillis = (int) idleTimeout.toMillis();
     this.maxConnections = maxConnections;
   }
@@ -157,6 +160,16 @@ final class DnsServer implements AutoCloseable {
 
   /** The response bytes for a query, or null to stay silent. */
   private byte[] answer(byte[] packet, int length, boolean overTcp) {
+    ZoneData z = zone.get();
+    long zoneSeq = z.snapshot().zoneSeq();
+    AnswerCache.Question simple = cache.parse(packet, length, overTcp);
+    if (simple != null) {
+      byte[] cached = cache.lookup(packet, simple, zoneSeq);
+      if (cached != null) {
+        metrics.answered(overTcp, cached[3] & 0x0F);
+        return cached;
+      }
+    }
     Message query;
     try {
       query = new Message(ByteBuffer.wrap(packet, 0, length));
@@ -173,9 +186,13 @@ final class DnsServer implements AutoCloseable {
       metrics.dropped(overTcp);
       return null;
     }
-    Message response = responder.respond(query);
+    Message response = responder.respond(query, z);
     metrics.answered(overTcp, response.getRcode());
-    return response.toWire(overTcp ? 65_535 : responder.udpLimit(query));
+    byte[] wire = response.toWire(overTcp ? 65_535 : responder.udpLimit(query));
+    if (simple != null) {
+      cache.store(simple, zoneSeq, wire);
+    }
+    return wire;
   }
 
   private void acceptTcp() {

@@ -43,6 +43,7 @@ public final class DnsService implements AutoCloseable {
             new TransferAcl(settings.transferAllow()),
             tsig,
             new DnsMetrics(registry),
+            new AnswerCache(settings.maxUdpSize()),
             settings.tcpIdleTimeout(),
             settings.maxTcpConnections());
     this.notifier = new Notifier(settings.notifyTargets(), tsig, zone::get);
