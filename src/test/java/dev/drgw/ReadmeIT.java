@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.drgw.testing.ServerProcess;
 import dev.drgw.testing.TestServer;
+import dev.drgw.testing.Tools;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,8 @@ class ReadmeIT {
 
   @Test
   void theFirstApiCallsWorkAsWritten() throws Exception {
+    Tools.require("curl", "curl");
+    Tools.require("dig", "bind9-dnsutils");
     String readme = Files.readString(ROOT.resolve("README.md"));
     String marker = "<!-- readme-test: first-calls -->";
     int at = readme.indexOf(marker);
@@ -34,7 +37,10 @@ class ReadmeIT {
     try (ServerProcess server = ServerProcess.startCommand(List.of(drgw, "serve"), work)) {
       assertThat(work.resolve("data")).isDirectory();
       String script =
-          block.replace("./drgw", drgw).replace("localhost:8080", "localhost:" + server.port());
+          block
+              .replace("./drgw", drgw)
+              .replace("localhost:8080", "localhost:" + server.port())
+              .replace("-p 5353", "-p " + server.dnsPort());
       Process bash =
           new ProcessBuilder("bash", "-euo", "pipefail", "-c", script)
               .directory(work.toFile())
@@ -49,6 +55,9 @@ class ReadmeIT {
           .contains("\"customSipHeader\":\"tier-gold_42\"")
           .contains("\"telephoneNumber\":\"+442071234569\"")
           .contains("\"numberCount\":3")
+          .contains("\"subdomainStatus\":\"provisioned\"")
+          .contains("\"MS=ms12345678\"")
+          .contains("192.0.2.2")
           .doesNotContain("\"error\"");
     }
   }
