@@ -16,7 +16,7 @@ class ArchitectureTest {
 
   private static final String[] DOMAIN = {
     "dev.drgw.domain..", "dev.drgw.account..", "dev.drgw.number..", "dev.drgw.changes..",
-    "dev.drgw.repeatability.."
+    "dev.drgw.repeatability..", "dev.drgw.snapshot.."
   };
 
   private JavaClasses classes;
@@ -38,7 +38,8 @@ class ArchitectureTest {
         .dependOnClassesThat()
         .resideOutsideOfPackages(
             "java..", "dev.drgw.domain..", "dev.drgw.account..", "dev.drgw.number..",
-            "dev.drgw.changes..", "dev.drgw.repeatability..")
+            "dev.drgw.changes..", "dev.drgw.repeatability..", "dev.drgw.snapshot..",
+            "org.slf4j..")
         .check(classes);
   }
 
@@ -62,6 +63,9 @@ class ArchitectureTest {
         .check(classes);
     noClasses().that().resideOutsideOfPackages("dev.drgw.auth..")
         .should().dependOnClassesThat().resideInAnyPackage("com.nimbusds..")
+        .check(classes);
+    noClasses().that().resideOutsideOfPackages("dev.drgw.dns..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.xbill..")
         .check(classes);
     noClasses().that().resideOutsideOfPackages("dev.drgw.api..", "dev.drgw.metrics..", "dev.drgw")
         .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "jakarta.servlet..")
