@@ -5,7 +5,8 @@
 #     account, each with TXT + A;
 #   - drgw (target/drgw.jar, own process, pinned to core 0) builds its snapshot at start (time
 #     from its log), RSS and heap after a full GC are read, and the zone is exported by AXFR;
-#   - NSD (Debian package, response-rate limiting off, pinned to core 0) serves that zone file;
+#   - NSD (Debian package, pinned to core 0) serves that zone file, response-rate limiting off
+#     and minimal-responses on, so that it answers with the same sections as drgw;
 #   - the same query file (TXT, A, NXDOMAIN, one third each, shuffled) is sent to NSD, then to
 #     drgw, by `dnsperf -c 1 -T 1 -q 100 -l 10` pinned to core 1, after a 5 s warm-up each;
 #     only one server runs at a time;

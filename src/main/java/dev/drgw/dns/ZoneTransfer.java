@@ -18,6 +18,13 @@ final class ZoneTransfer {
   private ZoneTransfer() {}
 
   static void stream(ZoneData zone, Message query, Consumer<Message> out) {
+    if (upToDate(zone, query)) {
+      // RFC 1995 2: a client that has the current version gets the current SOA alone.
+      Message m = start(query, true);
+      m.addRecord(zone.soa(), Section.ANSWER);
+      out.accept(m);
+      return;
+    }
     Message[] current = {start(query, true)};
     Consumer<Record> add =
         record -> {
@@ -30,6 +37,22 @@ final class ZoneTransfer {
     zone.forEachRecord(add);
     current[0].addRecord(zone.soa(), Section.ANSWER);
     out.accept(current[0]);
+  }
+
+  /** An IXFR whose SOA (authority section) already has the current serial, or a later one. */
+  static boolean upToDate(ZoneData zone, Message query) {
+    if (query.getQuestion() == null || query.getQuestion().getType() != org.xbill.DNS.Type.IXFR) {
+      return false;
+    }
+    for (Record r : query.getSection(Section.AUTHORITY)) {
+      if (r instanceof org.xbill.DNS.SOARecord soa) {
+        long theirs = soa.getSerial();
+        long ours = zone.soa().getSerial();
+        // serial arithmetic (RFC 1982): theirs >= ours
+        return theirs == ours || ((theirs - ours) & 0xFFFFFFFFL) < 0x80000000L;
+      }
+    }
+    return false;
   }
 
   private static Message start(Message query, boolean first) {

@@ -252,4 +252,25 @@ class DnsResponderTest {
         .contains("provapi.gw.example.net.")
         .doesNotContain("fabrikam");
   }
+
+  @Test
+  void anIxfrFromAnUpToDateSecondaryGetsTheSoaAlone() throws Exception {
+    long serial = zone.soa().getSerial();
+    for (long theirs : new long[] {serial, serial + 5}) {
+      Message query = Message.newQuery(Record.newRecord(Name.fromString("gw.example.net."), Type.IXFR, DClass.IN));
+      query.addRecord(new SOARecord(Name.fromString("gw.example.net."), DClass.IN, 0,
+          Name.fromString("ns1.gw.example.net."), Name.fromString("h.gw.example.net."), theirs, 1, 1, 1, 1),
+          Section.AUTHORITY);
+      List<Record> records = new java.util.ArrayList<>();
+      ZoneTransfer.stream(zone, query, m -> records.addAll(m.getSection(Section.ANSWER)));
+      assertThat(records).singleElement().isInstanceOf(SOARecord.class);
+    }
+    Message behind = Message.newQuery(Record.newRecord(Name.fromString("gw.example.net."), Type.IXFR, DClass.IN));
+    behind.addRecord(new SOARecord(Name.fromString("gw.example.net."), DClass.IN, 0,
+        Name.fromString("ns1.gw.example.net."), Name.fromString("h.gw.example.net."), serial - 1, 1, 1, 1, 1),
+        Section.AUTHORITY);
+    List<Record> full = new java.util.ArrayList<>();
+    ZoneTransfer.stream(zone, behind, m -> full.addAll(m.getSection(Section.ANSWER)));
+    assertThat(full.size()).isGreaterThan(10);
+  }
 }
