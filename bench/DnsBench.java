@@ -336,9 +336,10 @@ public class DnsBench {
   record Zone(Path file, int records, Map<String, Integer> byType, String source) {}
 
   /**
-   * AXFR from drgw (dig, else kdig) into a zone file, comments and the closing SOA dropped. If
-   * the transfer comes back incomplete, the records it lacks are written from the loaded rows
-   * exactly as drgw serves them (checked later by comparing answers), with a warning.
+   * AXFR from drgw (dig, else kdig) into a zone file, comments and the closing SOA dropped. If the
+   * transfer fails, the zone file is written from drgw's answers for the apex and region names
+   * and from the loaded rows for the customer names, exactly as drgw serves them (the answers of
+   * both servers are compared before the measurements), with a warning.
    */
   Zone exportZone(Drgw drgw, int accounts) throws Exception {
     Path raw = work.resolve("axfr.txt");
@@ -349,62 +350,82 @@ public class DnsBench {
     long t0 = System.nanoTime();
     int exit = runAllowingFailure(command, raw);
     double seconds = (System.nanoTime() - t0) / 1e9;
-    Path file = work.resolve(base + ".zone");
-    Map<String, Integer> byType = new LinkedHashMap<>();
-    Set<String> present = new java.util.HashSet<>();
+    List<String> records = new ArrayList<>();
     int soas = 0;
-    int records = 0;
-    try (var out = Files.newBufferedWriter(file, StandardCharsets.US_ASCII);
-        var lines = Files.lines(raw, StandardCharsets.US_ASCII)) {
+    try (var lines = Files.lines(raw, StandardCharsets.US_ASCII)) {
       for (String line : (Iterable<String>) lines::iterator) {
         if (line.isBlank() || line.startsWith(";")) {
           continue;
         }
-        String[] f = line.split("\\s+", 5);
-        if (f.length < 5) {
-          throw new IllegalStateException("unexpected AXFR line: " + line);
-        }
-        if (f[3].equals("SOA") && soas++ > 0) {
+        if (type(line).equals("SOA") && soas++ > 0) {
           continue; // the transfer's closing SOA
         }
-        byType.merge(f[3], 1, Integer::sum);
-        present.add(f[0].toLowerCase(Locale.ROOT) + " " + f[3]);
-        records++;
-        out.write(line);
-        out.write('\n');
+        records.add(line);
       }
-      int names = accounts * REGIONS;
-      boolean complete = exit == 0 && soas == 2 && byType.getOrDefault("TXT", 0) == names;
-      if (soas == 0) {
-        throw new IllegalStateException("no SOA in the AXFR from drgw (exit " + exit + "); see " + raw);
-      }
-      if (complete) {
-        progress("AXFR from drgw: %,d records %s in %.1f s -> %s", records, byType, seconds, file);
-        return new Zone(file, records, byType, "AXFR from drgw");
-      }
-      String source = String.format(Locale.ROOT, "WARNING: drgw's AXFR stopped after %,d of the zone's records"
-          + " (%s exit %d; see %s), so the bench wrote the other records from the rows it loaded, as drgw serves them",
-          records, command.get(0), exit, raw);
-      progress("%s", source);
-      int transferred = records;
-      for (int a = 0; a < accounts; a++) {
-        for (int r = 1; r <= REGIONS; r++) {
-          String owner = owner(label(a), r) + ".";
-          if (present.add(owner + " A")) {
-            out.write(owner + "\t300\tIN\tA\t" + REGION_ADDRESSES[r - 1] + "\n");
-            byType.merge("A", 1, Integer::sum);
-            records++;
-          }
-          if (present.add(owner + " TXT")) {
-            out.write(owner + "\t300\tIN\tTXT\t\"" + token(a, r) + "\"\n");
-            byType.merge("TXT", 1, Integer::sum);
-            records++;
-          }
-        }
-      }
-      progress("zone file %s: %,d records %s, %,d of them from the AXFR", file, records, byType, transferred);
-      return new Zone(file, records, byType, source);
     }
+    Path file = work.resolve(base + ".zone");
+    int names = accounts * REGIONS;
+    Map<String, Integer> byType = countTypes(records);
+    if (exit == 0 && soas == 2 && byType.getOrDefault("TXT", 0) == names) {
+      Files.write(file, records, StandardCharsets.US_ASCII);
+      progress("AXFR from drgw: %,d records %s in %.1f s -> %s", records.size(), byType, seconds, file);
+      return new Zone(file, records.size(), byType, "AXFR from drgw");
+    }
+    String source = String.format(Locale.ROOT, "WARNING: the AXFR from drgw failed (%s exit %d after %,d records;"
+        + " see %s and drgw's log %s), so the zone file was written from drgw's answers for the apex and region"
+        + " names and from the loaded rows for the customer names, as drgw serves them",
+        command.get(0), exit, records.size(), raw, drgw.log());
+    progress("%s", source);
+    records = new ArrayList<>(servedRecords(drgw.dnsPort(), base, Type.SOA));
+    List<String> apexNs = servedRecords(drgw.dnsPort(), base, Type.NS);
+    records.addAll(apexNs);
+    for (String ns : apexNs) {
+      String target = ns.split("\\s+")[4].replaceAll("\\.$", "");
+      if (target.endsWith("." + base)) {
+        records.addAll(servedRecords(drgw.dnsPort(), target, Type.A));
+        records.addAll(servedRecords(drgw.dnsPort(), target, Type.AAAA));
+      }
+    }
+    for (int r = 1; r <= REGIONS; r++) {
+      String region = String.format(Locale.ROOT, REGION_FORMAT, r) + "." + base;
+      records.addAll(servedRecords(drgw.dnsPort(), region, Type.A));
+      records.addAll(servedRecords(drgw.dnsPort(), region, Type.AAAA));
+    }
+    for (int a = 0; a < accounts; a++) {
+      for (int r = 1; r <= REGIONS; r++) {
+        String owner = owner(label(a), r) + ".";
+        records.add(owner + "\t300\tIN\tA\t" + REGION_ADDRESSES[r - 1]);
+        records.add(owner + "\t300\tIN\tTXT\t\"" + token(a, r) + "\"");
+      }
+    }
+    Files.write(file, records, StandardCharsets.US_ASCII);
+    byType = countTypes(records);
+    progress("zone file %s: %,d records %s", file, records.size(), byType);
+    return new Zone(file, records.size(), byType, source);
+  }
+
+  /** The answer records drgw serves for a name and type, in zone-file syntax. */
+  static List<String> servedRecords(int port, String name, int type) throws IOException {
+    return query(port, name, type, Duration.ofSeconds(2)).getSection(Section.ANSWER).stream()
+        .map(Record::toString)
+        .toList();
+  }
+
+  static Map<String, Integer> countTypes(List<String> records) {
+    Map<String, Integer> byType = new LinkedHashMap<>();
+    for (String record : records) {
+      byType.merge(type(record), 1, Integer::sum);
+    }
+    return byType;
+  }
+
+  /** The type of a record in zone-file syntax with every field given (owner TTL class type data). */
+  static String type(String record) {
+    String[] f = record.split("\\s+", 5);
+    if (f.length < 5) {
+      throw new IllegalStateException("not a record in zone-file syntax: " + record);
+    }
+    return f[3];
   }
 
   record Nsd(Process process, int port, String version) {}

@@ -300,11 +300,18 @@ final class DnsServer implements AutoCloseable {
         refusal = refusal(query, Rcode.REFUSED);
         metrics.transfer("refused");
         log.info("zone transfer refused to {}: not in DRGW_DNS_TRANSFER_ALLOW", client.getHostAddress());
-      } else if (tsig.isPresent()
-          && (query.getTSIG() == null || tsig.get().verify(query, raw, null) != Rcode.NOERROR)) {
-        refusal = refusal(query, Rcode.NOTAUTH);
-        metrics.transfer("unauthenticated");
-        log.info("zone transfer refused to {}: missing or wrong TSIG", client.getHostAddress());
+      } else if (tsig.isPresent()) {
+        int error = query.getTSIG() == null ? Rcode.BADKEY : tsig.get().verify(query, raw, null);
+        if (error != Rcode.NOERROR) {
+          refusal = refusal(query, Rcode.NOTAUTH);
+          if (query.getTSIG() != null) {
+            // RFC 8945 5.3: the error (BADKEY, BADSIG, BADTIME) goes back in a TSIG record.
+            tsig.get().apply(refusal, error, query.getTSIG());
+          }
+          metrics.transfer("unauthenticated");
+          log.info("zone transfer refused to {}: TSIG {}", client.getHostAddress(),
+              query.getTSIG() == null ? "missing" : Rcode.TSIGstring(error));
+        }
       }
       if (refusal != null) {
         write(out, refusal.toWire(65_535));

@@ -173,6 +173,10 @@ final class ZoneData {
     return fixed.origin;
   }
 
+  Fixed fixed() {
+    return fixed;
+  }
+
   SOARecord soa() {
     return soa;
   }

@@ -26,16 +26,22 @@ final class ZoneTransfer {
       return;
     }
     Message[] current = {start(query, true)};
+    // dnsjava knows a message's size only once it is written: count the records' uncompressed
+    // sizes instead (an overestimate, so a message never grows past the limit).
+    int[] bytes = {0};
     Consumer<Record> add =
         record -> {
-          current[0].addRecord(record, Section.ANSWER);
-          if (current[0].numBytes() > MESSAGE_BYTES) {
+          int size = record.toWire(Section.ANSWER).length;
+          if (bytes[0] > 0 && bytes[0] + size > MESSAGE_BYTES) {
             out.accept(current[0]);
             current[0] = start(query, false);
+            bytes[0] = 0;
           }
+          current[0].addRecord(record, Section.ANSWER);
+          bytes[0] += size;
         };
     zone.forEachRecord(add);
-    current[0].addRecord(zone.soa(), Section.ANSWER);
+    add.accept(zone.soa());
     out.accept(current[0]);
   }
 

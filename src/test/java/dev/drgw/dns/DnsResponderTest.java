@@ -273,4 +273,27 @@ class DnsResponderTest {
     ZoneTransfer.stream(zone, behind, m -> full.addAll(m.getSection(Section.ANSWER)));
     assertThat(full.size()).isGreaterThan(10);
   }
+
+  @Test
+  void aLargeZoneIsTransferredInSeveralMessagesUnder64Kilobytes() throws Exception {
+    var snapshot = RoutingSnapshot.empty();
+    List<ChangeSet> sets = new java.util.ArrayList<>();
+    for (int i = 1; i <= 2_000; i++) {
+      sets.add(set(i, account("big" + i, "b" + i, true)));
+    }
+    ZoneData big = new ZoneData(zone.fixed(), snapshot.apply(sets));
+    Message query = Message.newQuery(Record.newRecord(Name.fromString("gw.example.net."), Type.AXFR, DClass.IN));
+    List<Message> messages = new java.util.ArrayList<>();
+    ZoneTransfer.stream(big, query, messages::add);
+    assertThat(messages.size()).isGreaterThan(5);
+    int records = 0;
+    for (Message m : messages) {
+      byte[] wire = m.toWire(65_535);
+      assertThat(wire.length).isLessThanOrEqualTo(16_000);
+      assertThat(new Message(wire).getHeader().getFlag(Flags.TC)).isFalse();
+      records += m.getSection(Section.ANSWER).size();
+    }
+    // SOA, 2 NS, glue, 2 statics, 3 region addresses, 2,000 accounts x (3 + 2) records, SOA
+    assertThat(records).isEqualTo(1 + 2 + 1 + 2 + 3 + 2_000 * 5 + 1);
+  }
 }
