@@ -16,8 +16,11 @@ final class AnswerCache {
   private static final int MAX_ENTRIES = 100_000;
   private static final int HEADER = 12;
 
-  /** The header and question of a simple query, and its cache key. */
-  record Question(Key key, int nameEnd) {}
+  /**
+   * The header and question of a simple query, its cache key, and its EDNS version as read from
+   * the bytes (-1 without OPT).
+   */
+  record Question(Key key, int nameEnd, int ednsVersion) {}
 
   /** Lower-case question name, type, class, EDNS version and size limit: all an answer depends on. */
   static final class Key {
@@ -51,8 +54,8 @@ final class AnswerCache {
 
   /** The question of a simple query, or null for anything else. Never throws. */
   Question parse(byte[] p, int length, boolean overTcp) {
-    if (length < HEADER + 5 || (p[2] & 0xF8) != 0 || (p[3] & 0x0F) != 0) {
-      return null; // too short, a response, another opcode, or an rcode set
+    if (length < HEADER + 5 || (p[2] & 0xFE) != 0 || (p[3] & 0x0F) != 0) {
+      return null; // too short, a response, another opcode, AA or TC set, or an rcode set
     }
     if (u16(p, 4) != 1 || u16(p, 6) != 0 || u16(p, 8) != 0 || u16(p, 10) > 1) {
       return null;
@@ -88,7 +91,10 @@ final class AnswerCache {
       int payload = u16(p, at + 3);
       version = p[at + 6] & 0xFF;
       int rdLength = u16(p, at + 9);
-      at += 11 + rdLength;
+      if (rdLength != 0) {
+        return null; // EDNS options: the full parser checks them
+      }
+      at += 11;
       if (!overTcp) {
         limit = Math.max(512, Math.min(payload, maxUdpSize));
       }
@@ -108,7 +114,7 @@ final class AnswerCache {
     key[nameLength + 6] = (byte) (limit >>> 8);
     key[nameLength + 7] = (byte) limit;
     key[nameLength + 8] = (byte) (overTcp ? 1 : 0);
-    return new Question(new Key(key), nameEnd);
+    return new Question(new Key(key), nameEnd, edns ? version : -1);
   }
 
   /** The cached answer for this query under zone {@code zoneSeq}, patched for it; or null. */

@@ -34,6 +34,14 @@ final class DnsResponder {
 
   /** The response to {@code query} from {@code z}; never null (see also {@link #formErr}). */
   Message respond(Message query, ZoneData z) {
+    return respond(query, z, query.getOPT() == null ? -1 : query.getOPT().getVersion());
+  }
+
+  /**
+   * As {@link #respond(Message, ZoneData)}, with the EDNS version read from the query's bytes
+   * (-1: no OPT): dnsjava reads an OPT whose extended-rcode byte has its top bit set as version 0.
+   */
+  Message respond(Message query, ZoneData z, int ednsVersion) {
     Header qh = query.getHeader();
     Message response = new Message(qh.getID());
     Header rh = response.getHeader();
@@ -47,8 +55,12 @@ final class DnsResponder {
       response.addRecord(question, Section.QUESTION);
     }
     OPTRecord opt = query.getOPT();
+    if (!optPlacedRight(query)) {
+      rh.setRcode(Rcode.FORMERR);
+      return response;
+    }
     if (opt != null) {
-      if (opt.getVersion() > 0) {
+      if (ednsVersion > 0) {
         response.addRecord(new OPTRecord(maxUdpSize, Rcode.BADVERS >>> 4, 0), Section.ADDITIONAL);
         rh.setRcode(Rcode.BADVERS & 0xF);
         return response;
@@ -89,6 +101,21 @@ final class DnsResponder {
       response.addRecord(z.negativeSoa(), Section.AUTHORITY);
     }
     return response;
+  }
+
+  /** At most one OPT record, and only in the additional section (RFC 6891 6.1.1). */
+  private static boolean optPlacedRight(Message query) {
+    int opts = 0;
+    for (int section : new int[] {Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL}) {
+      for (Record r : query.getSection(section)) {
+        if (r.getType() == Type.OPT) {
+          if (section != Section.ADDITIONAL || ++opts > 1) {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
   }
 
   /** The largest UDP response the client accepts: 512, or its EDNS size capped by ours. */

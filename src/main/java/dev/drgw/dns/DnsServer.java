@@ -13,7 +13,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,12 +46,11 @@ final class DnsServer implements AutoCloseable {
 
   private final String bind;
   private final int requestedPort;
-  private final DnsResponder responder;
+  private final QueryAnswerer answerer;
   private final Supplier<ZoneData> zone;
   private final TransferAcl transferAcl;
   private final Optional<TSIG> tsig;
   private final DnsMetrics metrics;
-  private final AnswerCache cache;
   private final int idleMillis;
   private final int maxConnections;
   private final List<Thread> threads = new ArrayList<>();
@@ -75,12 +73,11 @@ final class DnsServer implements AutoCloseable {
       int maxConnections) {
     this.bind = bind;
     this.requestedPort = port;
-    this.responder = responder;
+    this.answerer = new QueryAnswerer(responder, cache, zone);
     this.zone = zone;
     this.transferAcl = transferAcl;
     this.tsig = tsig;
     this.metrics = metrics;
-    this.cache = cache;
     this.idleMillis = (int) idleTimeout.toMillis();
     this.maxConnections = maxConnections;
   }
@@ -113,12 +110,13 @@ final class DnsServer implements AutoCloseable {
     running = true;
     tcpWorkers =
         new ThreadPoolExecutor(
-            0, maxConnections + 8, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+            0, 2 * maxConnections + 16, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
             r -> daemon(r, "drgw-dns-tcp"));
     for (int i = 0; i < UDP_THREADS; i++) {
       threads.add(daemon(this::serveUdp, "drgw-dns-udp-" + i));
     }
     threads.add(daemon(this::acceptTcp, "drgw-dns-accept"));
+    threads.add(daemon(this::janitor, "drgw-dns-janitor"));
     threads.forEach(Thread::start);
     log.info("DNS serving {} on {}:{} (UDP and TCP)", zone.get().origin(), bind, port());
   }
@@ -158,41 +156,26 @@ final class DnsServer implements AutoCloseable {
     }
   }
 
-  /** The response bytes for a query, or null to stay silent. */
+  /** The response bytes for a query, or null to stay silent; counted in the metrics. */
   private byte[] answer(byte[] packet, int length, boolean overTcp) {
-    ZoneData z = zone.get();
-    long zoneSeq = z.snapshot().zoneSeq();
-    AnswerCache.Question simple = cache.parse(packet, length, overTcp);
-    if (simple != null) {
-      byte[] cached = cache.lookup(packet, simple, zoneSeq);
-      if (cached != null) {
-        metrics.answered(overTcp, cached[3] & 0x0F);
-        return cached;
-      }
-    }
-    Message query;
-    try {
-      query = new Message(ByteBuffer.wrap(packet, 0, length));
-    } catch (IOException | RuntimeException malformed) {
-      byte[] formErr = DnsResponder.formErr(packet, length);
-      if (formErr == null) {
-        metrics.dropped(overTcp);
-      } else {
-        metrics.answered(overTcp, Rcode.FORMERR);
-      }
-      return formErr;
-    }
-    if (query.getHeader().getFlag(org.xbill.DNS.Flags.QR)) {
+    byte[] answer = answerer.answer(packet, length, overTcp);
+    if (answer == null) {
       metrics.dropped(overTcp);
-      return null;
+    } else {
+      metrics.answered(overTcp, answer[3] & 0x0F);
     }
-    Message response = responder.respond(query, z);
-    metrics.answered(overTcp, response.getRcode());
-    byte[] wire = response.toWire(overTcp ? 65_535 : responder.udpLimit(query));
-    if (simple != null) {
-      cache.store(simple, zoneSeq, wire);
+    return answer;
+  }
+
+  private void janitor() {
+    while (running) {
+      try {
+        Thread.sleep(Math.max(50, Math.min(250, idleMillis / 4)));
+      } catch (InterruptedException e) {
+        return;
+      }
+      closeStuckWriters();
     }
-    return wire;
   }
 
   private void acceptTcp() {
@@ -206,28 +189,49 @@ final class DnsServer implements AutoCloseable {
         }
         continue;
       }
-      if (connections.size() >= maxConnections) {
-        evictLongestIdle();
+      while (connections.size() >= maxConnections && evictLongestIdle()) {
+        // made room
       }
       Connection connection = new Connection(socket);
       connections.add(connection);
       try {
         tcpWorkers.execute(connection);
       } catch (RejectedExecutionException e) {
+        connections.remove(connection);
         connection.close();
       }
     }
   }
 
-  private void evictLongestIdle() {
+  /**
+   * Closes the connection whose last complete message is oldest (a client stalled mid-message
+   * counts from its last complete one). Returns false when there is none.
+   */
+  private boolean evictLongestIdle() {
     Connection idlest = null;
     for (Connection c : connections) {
-      if (!c.busy && (idlest == null || c.lastActive < idlest.lastActive)) {
+      if (idlest == null || c.lastActive < idlest.lastActive) {
         idlest = c;
       }
     }
-    if (idlest != null) {
-      idlest.close();
+    if (idlest == null) {
+      return false;
+    }
+    connections.remove(idlest);
+    idlest.close();
+    return true;
+  }
+
+  /** Closes connections whose client does not read what we write (a write cannot time out). */
+  private void closeStuckWriters() {
+    long limit = TimeUnit.MILLISECONDS.toNanos(idleMillis);
+    long now = System.nanoTime();
+    for (Connection c : connections) {
+      long since = c.writingSince;
+      if (since != 0 && now - since > limit) {
+        connections.remove(c);
+        c.close();
+      }
     }
   }
 
@@ -235,7 +239,8 @@ final class DnsServer implements AutoCloseable {
   private final class Connection implements Runnable {
     private final Socket socket;
     volatile long lastActive = System.nanoTime();
-    volatile boolean busy;
+    /** When the current write started, 0 when not writing. */
+    volatile long writingSince;
 
     Connection(Socket socket) {
       this.socket = socket;
@@ -253,15 +258,16 @@ final class DnsServer implements AutoCloseable {
           if (high < 0) {
             return;
           }
-          busy = true;
           long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(idleMillis);
           int low = readByte(in, deadline);
           int length = (high << 8) | low;
           byte[] message = new byte[length];
           readFully(in, message, deadline);
+          lastActive = System.nanoTime();
+          writingSince = lastActive;
           handle(message, out);
           out.flush();
-          busy = false;
+          writingSince = 0;
           lastActive = System.nanoTime();
         }
       } catch (SocketTimeoutException | EOFException | SocketException e) {
@@ -282,7 +288,11 @@ final class DnsServer implements AutoCloseable {
       } catch (IOException | RuntimeException malformed) {
         // answered below as FORMERR
       }
-      if (query != null && query.getQuestion() != null && !query.getHeader().getFlag(org.xbill.DNS.Flags.QR)
+      if (query != null
+          && query.getQuestion() != null
+          && !query.getHeader().getFlag(org.xbill.DNS.Flags.QR)
+          && query.getHeader().getOpcode() == org.xbill.DNS.Opcode.QUERY
+          && query.getHeader().getCount(org.xbill.DNS.Section.QUESTION) == 1
           && (query.getQuestion().getType() == Type.AXFR || query.getQuestion().getType() == Type.IXFR)) {
         transfer(query, message, out);
         return;
@@ -296,7 +306,10 @@ final class DnsServer implements AutoCloseable {
     private void transfer(Message query, byte[] raw, OutputStream out) throws IOException {
       InetAddress client = socket.getInetAddress();
       Message refusal = null;
-      if (!transferAcl.allows(client)) {
+      if (!query.getQuestion().getName().equals(zone.get().origin())) {
+        refusal = refusal(query, Rcode.NOTAUTH); // RFC 5936 2.2.1: not a zone of ours
+        metrics.transfer("refused");
+      } else if (!transferAcl.allows(client)) {
         refusal = refusal(query, Rcode.REFUSED);
         metrics.transfer("refused");
         log.info("zone transfer refused to {}: not in DRGW_DNS_TRANSFER_ALLOW", client.getHostAddress());
