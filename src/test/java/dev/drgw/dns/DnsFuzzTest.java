@@ -459,15 +459,6 @@ class DnsFuzzTest {
     assertThat(hits).as("answers taken from the cache").isGreaterThan(1_000);
   }
 
-  private static boolean parses(byte[] bytes) {
-    try {
-      new Message(bytes);
-      return true;
-    } catch (IOException | RuntimeException malformed) {
-      return false;
-    }
-  }
-
   private static ZoneData zone() throws Exception {
     Map<String, String> env = Map.of(
         "DRGW_BASE_DOMAIN", "gw.example.net",
