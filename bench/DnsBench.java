@@ -72,7 +72,14 @@ public class DnsBench {
 
   public static void main(String[] args) throws Exception {
     System.setProperty("DRGW_LOG_LEVEL", "WARN"); // quiet drgw's classes used here; the server logs at INFO
-    Map<String, String> options = parse(args);
+    Map<String, String> options;
+    try {
+      options = parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
     Path work = Files.createTempDirectory(
         Files.createDirectories(Path.of(options.getOrDefault("--work", "target")).toAbsolutePath()), "dnsbench-");
     DnsBench bench = new DnsBench(options, work);
@@ -121,8 +128,8 @@ public class DnsBench {
     stop(exporter.process());
 
     Path queries = writeQueries(work.resolve("queries.txt"), accounts);
-    List<String> sample = new ArrayList<>(List.of(base + " SOA", base + " NS", owner("x", 1).substring(2) + " A",
-        owner("x", 2).substring(2) + " A", owner("nx", 1) + " TXT"));
+    List<String> sample = new ArrayList<>(List.of(base + " SOA", base + " NS", regionName(1) + " A",
+        regionName(2) + " A", owner("nx", 1) + " TXT"));
     sample.addAll(Files.readAllLines(queries).subList(0, 60));
 
     Nsd nsd = startNsd(zone.file());
@@ -173,8 +180,12 @@ public class DnsBench {
     return String.format(Locale.ROOT, "MS=ms%d%07d", region, account);
   }
 
+  String regionName(int region) {
+    return String.format(Locale.ROOT, REGION_FORMAT, region) + "." + base;
+  }
+
   String owner(String label, int region) {
-    return label + "." + String.format(Locale.ROOT, REGION_FORMAT, region) + "." + base;
+    return label + "." + regionName(region);
   }
 
   /** A fresh H2 file with drgw's schema and {@code accounts} Direct Routing accounts at change 1. */
@@ -387,9 +398,8 @@ public class DnsBench {
       }
     }
     for (int r = 1; r <= REGIONS; r++) {
-      String region = String.format(Locale.ROOT, REGION_FORMAT, r) + "." + base;
-      records.addAll(servedRecords(drgw.dnsPort(), region, Type.A));
-      records.addAll(servedRecords(drgw.dnsPort(), region, Type.AAAA));
+      records.addAll(servedRecords(drgw.dnsPort(), regionName(r), Type.A));
+      records.addAll(servedRecords(drgw.dnsPort(), regionName(r), Type.AAAA));
     }
     for (int a = 0; a < accounts; a++) {
       for (int r = 1; r <= REGIONS; r++) {
@@ -570,16 +580,21 @@ public class DnsBench {
   // ---- dnsperf ----
 
   /**
-   * One dnsperf run; {@code serverCpu} is the CPU time of the server's processes over the run's
-   * wall time (1.0 = one core busy), {@code serverCore} and {@code clientCore} how busy those
-   * cores were with anything at all.
+   * One dnsperf run. CPU figures are shares of one core over the run's wall time: the server's
+   * processes in user and kernel mode, dnsperf itself, and how busy the two cores were with
+   * anything at all (other work on the machine shows there).
    */
   record Perf(double qps, long sent, long lost, double lostPercent, double avgLatency, double maxLatency,
-      String codes, String sizes, double serverCpu, double serverCore, double clientCore, long switches) {
+      String codes, String sizes, double serverUser, double serverSys, double dnsperfCpu, double serverCore,
+      double clientCore, long switches) {
+
+    double serverCpu() {
+      return serverUser + serverSys;
+    }
 
     /** Queries answered per second of CPU the server used: its speed whatever else ran on its core. */
     double perCpuSecond() {
-      return qps / serverCpu;
+      return qps / serverCpu();
     }
 
     double switchesPerQuery() {
@@ -593,6 +608,8 @@ public class DnsBench {
   static final Pattern LATENCY = Pattern.compile("Average Latency \\(s\\):\\s+([\\d.]+) \\(min [\\d.]+, max ([\\d.]+)\\)");
   static final Pattern CODES = Pattern.compile("Response codes:\\s+(.*)");
   static final Pattern SIZES = Pattern.compile("Average packet size:\\s+(.*)");
+  /** The children's line of bash's {@code times}: user and system time of dnsperf. */
+  static final Pattern TIMES = Pattern.compile("(?m)^(\\d+)m([\\d.]+)s (\\d+)m([\\d.]+)s\\s*\\z");
 
   Perf dnsperf(String server, Process serverProcess, int port, Path queries, int warmup, int seconds)
       throws Exception {
@@ -600,16 +617,21 @@ public class DnsBench {
       run(dnsperfCommand(port, queries, warmup), work.resolve("dnsperf-" + server + "-warmup.txt"));
     }
     Path out = work.resolve("dnsperf-" + server + ".txt");
-    long ticks0 = cpuTicks(serverProcess.toHandle());
+    long[] ticks0 = cpuTicks(serverProcess.toHandle());
     long switches0 = contextSwitches(serverProcess.toHandle());
     Map<String, long[]> cores0 = coreTicks();
     long t0 = System.nanoTime();
     run(dnsperfCommand(port, queries, seconds), out);
     double wall = (System.nanoTime() - t0) / 1e9;
-    double serverCpuShare = (cpuTicks(serverProcess.toHandle()) - ticks0) / (double) CLOCK_TICKS / wall;
+    long[] ticks1 = cpuTicks(serverProcess.toHandle());
     long switches = contextSwitches(serverProcess.toHandle()) - switches0;
     Map<String, long[]> cores1 = coreTicks();
     String text = Files.readString(out);
+    Matcher times = TIMES.matcher(text);
+    double dnsperfSeconds = times.find()
+        ? Integer.parseInt(times.group(1)) * 60 + Double.parseDouble(times.group(2))
+            + Integer.parseInt(times.group(3)) * 60 + Double.parseDouble(times.group(4))
+        : Double.NaN;
     Perf perf = new Perf(
         Double.parseDouble(find(QPS, text, 1)),
         Long.parseLong(find(SENT, text, 1)),
@@ -619,16 +641,19 @@ public class DnsBench {
         Double.parseDouble(find(LATENCY, text, 2)),
         find(CODES, text, 1).trim(),
         find(SIZES, text, 1).trim(),
-        serverCpuShare,
+        (ticks1[0] - ticks0[0]) / (double) CLOCK_TICKS / wall,
+        (ticks1[1] - ticks0[1]) / (double) CLOCK_TICKS / wall,
+        dnsperfSeconds / wall,
         busy(cores0, cores1, "cpu" + serverCpu),
         busy(cores0, cores1, "cpu" + clientCpu),
         switches);
-    progress("dnsperf %s: %,.0f queries/s, lost %d (%.2f%%), avg latency %.3f ms, max %.3f ms; %s; %s;"
-            + " %s processes used %.0f%% of a core (%,.0f queries per CPU second, %.2f context switches per query),"
-            + " core %s busy %.0f%%, core %s busy %.0f%%",
+    progress("dnsperf %s: %,.0f queries/s, lost %d (%.2f%%), avg latency %.3f ms, max %.3f ms; %s; %s",
         server, perf.qps(), perf.lost(), perf.lostPercent(), perf.avgLatency() * 1e3, perf.maxLatency() * 1e3,
-        perf.codes(), perf.sizes(), server, perf.serverCpu() * 100, perf.perCpuSecond(), perf.switchesPerQuery(),
-        serverCpu, perf.serverCore() * 100, clientCpu,
+        perf.codes(), perf.sizes());
+    progress("  CPU: %s %.0f%% of a core (user %.0f%%, kernel %.0f%%; %,.0f queries per CPU second, %.3f context"
+            + " switches per query), dnsperf %.0f%%; core %s busy %.0f%%, core %s busy %.0f%%",
+        server, perf.serverCpu() * 100, perf.serverUser() * 100, perf.serverSys() * 100, perf.perCpuSecond(),
+        perf.switchesPerQuery(), perf.dnsperfCpu() * 100, serverCpu, perf.serverCore() * 100, clientCpu,
         perf.clientCore() * 100);
     if (!perf.codes().matches("NOERROR [\\d]+ \\([\\d.]+%\\), NXDOMAIN [\\d]+ \\([\\d.]+%\\)")) {
       progress("WARNING: %s answered with response codes other than NOERROR and NXDOMAIN: %s", server, perf.codes());
@@ -638,14 +663,15 @@ public class DnsBench {
 
   static final int CLOCK_TICKS = 100; // USER_HZ of /proc, the same on every Linux architecture in use
 
-  /** User + system CPU ticks of a process and its descendants (/proc/PID/stat fields 14 and 15). */
-  static long cpuTicks(ProcessHandle root) {
-    long ticks = 0;
+  /** User and system CPU ticks of a process and its descendants (/proc/PID/stat fields 14 and 15). */
+  static long[] cpuTicks(ProcessHandle root) {
+    long[] ticks = new long[2];
     for (ProcessHandle p : java.util.stream.Stream.concat(java.util.stream.Stream.of(root), root.descendants()).toList()) {
       try {
         String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        ticks[0] += Long.parseLong(f[11]);
+        ticks[1] += Long.parseLong(f[12]);
       } catch (IOException gone) {
         // exited meanwhile
       }
@@ -697,8 +723,10 @@ public class DnsBench {
     return 1.0 - (double) (b[1] - a[1]) / (b[0] - a[0]);
   }
 
+  /** dnsperf pinned to the client core, under bash so that {@code times} reports its CPU time. */
   List<String> dnsperfCommand(int port, Path queries, int seconds) {
-    List<String> command = new ArrayList<>(List.of("taskset", "-c", clientCpu, "dnsperf", "-s", "127.0.0.1",
+    List<String> command = new ArrayList<>(List.of("taskset", "-c", clientCpu, "bash", "-c",
+        "dnsperf \"$@\"; status=$?; times; exit $status", "dnsperf", "-s", "127.0.0.1",
         "-p", Integer.toString(port), "-d", queries.toString()));
     command.addAll(DNSPERF_SHAPE);
     command.addAll(List.of("-l", Integer.toString(seconds)));
@@ -745,13 +773,17 @@ public class DnsBench {
     System.out.println();
     System.out.printf(Locale.ROOT, "- drgw / NSD queries/s: **%.2f**%n", drgw.qps() / nsd.qps());
     System.out.printf(Locale.ROOT, "- queries per CPU second of the server (its speed whatever else ran on the core):"
-            + " NSD %,.0f, drgw %,.0f, drgw / NSD %.2f; context switches per query: NSD %.2f, drgw %.2f%n",
+            + " NSD %,.0f, drgw %,.0f, drgw / NSD %.2f; context switches per query: NSD %.3f, drgw %.3f%n",
         nsd.perCpuSecond(), drgw.perCpuSecond(), drgw.perCpuSecond() / nsd.perCpuSecond(), nsd.switchesPerQuery(),
         drgw.switchesPerQuery());
-    System.out.printf(Locale.ROOT, "- CPU during the measured run: NSD's processes %.0f%% of a core, drgw's %.0f%%;"
-            + " core %s (server) busy %.0f%% / %.0f%%, core %s (dnsperf) busy %.0f%% / %.0f%% (NSD / drgw run)%n",
-        nsd.serverCpu() * 100, drgw.serverCpu() * 100, serverCpu, nsd.serverCore() * 100, drgw.serverCore() * 100,
-        clientCpu, nsd.clientCore() * 100, drgw.clientCore() * 100);
+    System.out.printf(Locale.ROOT, "- CPU during the measured runs (NSD / drgw), in %% of one core: server %.0f / %.0f"
+            + " (user %.0f / %.0f, kernel %.0f / %.0f), dnsperf %.0f / %.0f; core %s busy %.0f / %.0f, core %s busy"
+            + " %.0f / %.0f. A server well below 100 %% while its core is busy shared the core with other work; dnsperf"
+            + " near 100 %% means the client, not the server, set the pace%n",
+        nsd.serverCpu() * 100, drgw.serverCpu() * 100, nsd.serverUser() * 100, drgw.serverUser() * 100,
+        nsd.serverSys() * 100, drgw.serverSys() * 100, nsd.dnsperfCpu() * 100, drgw.dnsperfCpu() * 100,
+        serverCpu, nsd.serverCore() * 100, drgw.serverCore() * 100, clientCpu, nsd.clientCore() * 100,
+        drgw.clientCore() * 100);
     System.out.printf(Locale.ROOT, "- packet sizes: NSD %s; drgw %s%n", nsd.sizes(), drgw.sizes());
     System.out.printf(Locale.ROOT, "- response codes: NSD %s; drgw %s%n", nsd.codes(), drgw.codes());
     System.out.printf(Locale.ROOT, "- drgw snapshot build at start, %,d accounts: %,d ms and %,d ms (two starts);"

@@ -13,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class AnswerCache {
 
-  private static final int MAX_ENTRIES = 100_000;
+  /** About 200 bytes each: tens of megabytes at most. */
+  private static final int MAX_ENTRIES = 300_000;
   private static final int HEADER = 12;
 
   /**
