@@ -212,6 +212,10 @@ public class ProvisioningBench {
       }
       ProcessBuilder pb = new ProcessBuilder(
           Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", "target/drgw.jar", "serve");
+      String opts = System.getProperty("bench.serverJavaOpts", "");
+      if (!opts.isBlank()) {
+        pb.command().addAll(1, List.of(opts.trim().split("\\s+")));
+      }
       String jfr = System.getenv("BENCH_SERVER_JFR");
       if (jfr != null) {
         pb.command().add(1, "-XX:StartFlightRecording=filename=" + jfr + "-" + db.engine() + ".jfr,settings=profile");

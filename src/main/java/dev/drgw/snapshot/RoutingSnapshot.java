@@ -2,7 +2,6 @@ package dev.drgw.snapshot;
 
 import dev.drgw.changes.Change;
 import dev.drgw.changes.ChangeSet;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,52 +16,43 @@ public final class RoutingSnapshot {
 
   private final long appliedSeq;
   private final long zoneSeq;
-  private final LayeredMap<String, AccountView> accounts;
-  private final LayeredMap<String, String> labels;
-  private final LayeredMap<String, NumberView> numbers;
-  /** Account name → sequence of its last deletion; older numbers of that name are gone. */
-  private final LayeredMap<String, Long> deletions;
+  private final PersistentMap<String, AccountView> accounts;
+  private final PersistentMap<String, String> labels;
+  private final PersistentMap<String, NumberView> numbers;
 
   private RoutingSnapshot(
       long appliedSeq,
       long zoneSeq,
-      LayeredMap<String, AccountView> accounts,
-      LayeredMap<String, String> labels,
-      LayeredMap<String, NumberView> numbers,
-      LayeredMap<String, Long> deletions) {
+      PersistentMap<String, AccountView> accounts,
+      PersistentMap<String, String> labels,
+      PersistentMap<String, NumberView> numbers) {
     this.appliedSeq = appliedSeq;
     this.zoneSeq = zoneSeq;
     this.accounts = accounts;
     this.labels = labels;
     this.numbers = numbers;
-    this.deletions = deletions;
   }
 
   public static RoutingSnapshot empty() {
     return new RoutingSnapshot(
-        0,
-        0,
-        LayeredMap.of(Map.of()),
-        LayeredMap.of(Map.of()),
-        LayeredMap.of(Map.of()),
-        LayeredMap.of(Map.of()));
+        0, 0, PersistentMap.empty(), PersistentMap.empty(), PersistentMap.empty());
   }
 
   /** A snapshot of the given entities as of {@code seq}. */
   static RoutingSnapshot of(long seq, Map<String, AccountView> accountsByName, Map<String, NumberView> numbersByTn) {
-    Map<String, String> labels = new HashMap<>();
-    accountsByName.values().forEach(a -> {
+    PersistentMap<String, AccountView> accounts = PersistentMap.empty();
+    PersistentMap<String, String> labels = PersistentMap.empty();
+    for (AccountView a : accountsByName.values()) {
+      accounts = accounts.with(a.name(), a);
       if (a.labelKey() != null) {
-        labels.put(a.labelKey(), a.name());
+        labels = labels.with(a.labelKey(), a.name());
       }
-    });
-    return new RoutingSnapshot(
-        seq,
-        seq,
-        LayeredMap.of(accountsByName),
-        LayeredMap.of(labels),
-        LayeredMap.of(numbersByTn),
-        LayeredMap.of(Map.of()));
+    }
+    PersistentMap<String, NumberView> numbers = PersistentMap.empty();
+    for (NumberView n : numbersByTn.values()) {
+      numbers = numbers.with(n.telephoneNumber(), n);
+    }
+    return new RoutingSnapshot(seq, seq, accounts, labels, numbers);
   }
 
   /** Sequence of the last change set this snapshot contains. */
@@ -89,31 +79,25 @@ public final class RoutingSnapshot {
   }
 
   public Optional<NumberView> number(String telephoneNumber) {
-    NumberView number = numbers.get(telephoneNumber);
-    return number != null && live(number, deletions) ? Optional.of(number) : Optional.empty();
+    return Optional.ofNullable(numbers.get(telephoneNumber));
   }
 
   public void forEachAccount(Consumer<AccountView> action) {
     accounts.forEach((name, account) -> action.accept(account));
   }
 
-  private static boolean live(NumberView number, LayeredMap<String, Long> deletions) {
-    Long deleted = deletions.get(number.accountName());
-    return deleted == null || number.version() > deleted;
-  }
-
   /**
    * This snapshot with {@code sets} applied in order. Each set must follow the previous one
    * without a gap; a gap means changes were missed and is an {@link IllegalStateException}.
+   * Deleting an account removes its numbers (a pass over all numbers: deletions are rare).
    */
   public RoutingSnapshot apply(List<ChangeSet> sets) {
     if (sets.isEmpty()) {
       return this;
     }
-    Map<String, AccountView> accountChanges = new HashMap<>();
-    Map<String, String> labelChanges = new HashMap<>();
-    Map<String, NumberView> numberChanges = new HashMap<>();
-    Map<String, Long> deletionChanges = new HashMap<>();
+    PersistentMap<String, AccountView> accounts = this.accounts;
+    PersistentMap<String, String> labels = this.labels;
+    PersistentMap<String, NumberView> numbers = this.numbers;
     long seq = appliedSeq;
     long zone = zoneSeq;
     for (ChangeSet set : sets) {
@@ -123,52 +107,35 @@ public final class RoutingSnapshot {
       }
       seq = set.seq();
       for (Change change : set.changes()) {
-        if (change instanceof Change.AccountPut || change instanceof Change.AccountDeleted) {
-          zone = seq;
-        }
         if (change instanceof Change.AccountPut put) {
-          AccountView before = current(accountChanges, accounts, put.account().name());
+          zone = seq;
           AccountView after = AccountView.of(put.account(), seq);
-          unlabel(before, labelChanges);
-          accountChanges.put(after.name(), after);
+          labels = unlabel(accounts.get(after.name()), labels);
+          accounts = accounts.with(after.name(), after);
           if (after.labelKey() != null) {
-            labelChanges.put(after.labelKey(), after.name());
+            labels = labels.with(after.labelKey(), after.name());
           }
         } else if (change instanceof Change.AccountDeleted deleted) {
-          AccountView before = current(accountChanges, accounts, deleted.accountName());
-          unlabel(before, labelChanges);
-          accountChanges.put(deleted.accountName(), null);
-          deletionChanges.put(deleted.accountName(), seq);
+          zone = seq;
+          String name = deleted.accountName();
+          labels = unlabel(accounts.get(name), labels);
+          accounts = accounts.without(name);
+          numbers = numbers.filter((tn, n) -> !n.accountName().equals(name));
         } else if (change instanceof Change.NumberPut put) {
-          numberChanges.put(put.number().telephoneNumber(), NumberView.of(put.number(), seq));
+          numbers = numbers.with(put.number().telephoneNumber(), NumberView.of(put.number(), seq));
         } else if (change instanceof Change.NumberDeleted deleted) {
-          numberChanges.put(deleted.telephoneNumber(), null);
+          numbers = numbers.without(deleted.telephoneNumber());
         }
       }
     }
-    LayeredMap<String, Long> nextDeletions = deletions.with(deletionChanges);
-    return new RoutingSnapshot(
-        seq,
-        zone,
-        accounts.with(accountChanges),
-        labels.with(labelChanges),
-        numbers.with(numberChanges, (tn, n) -> live(n, nextDeletions)),
-        nextDeletions);
+    return new RoutingSnapshot(seq, zone, accounts, labels, numbers);
   }
 
-  private void unlabel(AccountView before, Map<String, String> labelChanges) {
+  private static PersistentMap<String, String> unlabel(
+      AccountView before, PersistentMap<String, String> labels) {
     if (before == null || before.labelKey() == null) {
-      return;
+      return labels;
     }
-    String owner = labelChanges.containsKey(before.labelKey())
-        ? labelChanges.get(before.labelKey())
-        : labels.get(before.labelKey());
-    if (before.name().equals(owner)) {
-      labelChanges.put(before.labelKey(), null);
-    }
-  }
-
-  private static <V> V current(Map<String, V> changes, LayeredMap<String, V> base, String key) {
-    return changes.containsKey(key) ? changes.get(key) : base.get(key);
+    return before.name().equals(labels.get(before.labelKey())) ? labels.without(before.labelKey()) : labels;
   }
 }

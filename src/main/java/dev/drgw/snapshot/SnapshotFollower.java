@@ -22,6 +22,7 @@ public final class SnapshotFollower implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SnapshotFollower.class);
   private static final int BATCH = 10_000;
+  private static final Duration COALESCE = Duration.ofMillis(5);
 
   private final SnapshotSource source;
   private final ChangeLog changeLog;
@@ -85,7 +86,11 @@ public final class SnapshotFollower implements AutoCloseable {
   private void follow() {
     while (!closed) {
       try {
-        wake.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+        if (wake.tryAcquire(pollInterval.toMillis(), TimeUnit.MILLISECONDS)) {
+          // Let the commits of the next few milliseconds join this one: one read of the
+          // change log and one new snapshot for all of them.
+          Thread.sleep(COALESCE.toMillis());
+        }
         wake.drainPermits();
         if (closed) {
           return;

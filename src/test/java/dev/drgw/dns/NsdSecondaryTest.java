@@ -187,6 +187,9 @@ class NsdSecondaryTest {
   @Test
   void aTransferSignedWithTheKeyReturnsTheZoneBetweenTwoSoas() throws Exception {
     assertThat(api.put("/accounts/signed", account("signed", "MS=signed-token")).status()).isEqualTo(201);
+    // drgw serves the account (its snapshot has applied the write) before we transfer the zone
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(2))
+        .until(() -> txt(drgw.dnsPort(), "signed.1r1." + BASE).equals(List.of("MS=signed-token")));
 
     List<Record> records = axfr(drgw.dnsPort(), tsig());
 
