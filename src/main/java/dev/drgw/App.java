@@ -26,13 +26,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The {@code drgw} command line: {@code serve}, {@code token}, {@code version}. */
+/** The {@code drgw} command line: {@code serve}, {@code token}, {@code user}, {@code version}. */
 @Command(
     name = "drgw",
     mixinStandardHelpOptions = true,
     versionProvider = App.Version.class,
     description = "Direct Routing Gateway: Teams Direct Routing for many customers.",
-    subcommands = {App.Serve.class, App.Token.class, App.VersionCommand.class})
+    subcommands = {App.Serve.class, App.Token.class, UserCommand.class, App.VersionCommand.class})
 public final class App implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -3,6 +3,8 @@ package dev.drgw;
 import dev.drgw.api.ApiRoutes;
 import dev.drgw.metrics.HealthRoutes;
 import dev.drgw.metrics.HttpMetrics;
+import dev.drgw.portal.PortalRoutes;
+import io.javalin.config.SizeUnit;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
@@ -12,7 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one HTTP server: Provisioning API, health, metrics and the OpenAPI document. Its route table
+ * The one HTTP server: Provisioning API, Number Management Portal, health, metrics and the OpenAPI
+ * document. Its route table
  * is {@link #routes}, called by {@link Wiring} and by nothing else.
  */
 final class WebServer implements AutoCloseable {
@@ -22,7 +25,9 @@ final class WebServer implements AutoCloseable {
 
   private final Javalin javalin;
 
-  WebServer(String bind, int port, long maxBodyBytes, ApiRoutes api, HealthRoutes health, HttpMetrics metrics) {
+  WebServer(
+      String bind, int port, long maxBodyBytes, ApiRoutes api, PortalRoutes portal, HealthRoutes health,
+      HttpMetrics metrics) {
     byte[] openApi = openApiDocument();
     this.javalin =
         Javalin.create(
@@ -32,6 +37,10 @@ final class WebServer implements AutoCloseable {
               config.http.maxRequestSize = maxBodyBytes;
               config.http.prefer405over404 = true;
               config.jetty.host = bind;
+              // Portal CSV uploads: 100,000 rows are about 5 MB.
+              config.jetty.multipartConfig.maxFileSize(PortalRoutes.MAX_UPLOAD_MB, SizeUnit.MB);
+              config.jetty.multipartConfig.maxTotalRequestSize(PortalRoutes.MAX_UPLOAD_MB + 1, SizeUnit.MB);
+              config.jetty.multipartConfig.maxInMemoryFileSize(PortalRoutes.MAX_UPLOAD_MB + 1, SizeUnit.MB);
               config.jetty.port = port;
               config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
               config.jetty.modifyHttpConfiguration(
@@ -48,14 +57,16 @@ final class WebServer implements AutoCloseable {
                         ctx.statusCode(),
                         millis == null ? 0 : millis);
                   });
-              routes(config.routes, api, health, openApi);
+              routes(config.routes, api, portal, health, openApi);
             });
   }
 
   /** The route table. */
   private static void routes(
-      io.javalin.config.RoutesConfig routes, ApiRoutes api, HealthRoutes health, byte[] openApi) {
+      io.javalin.config.RoutesConfig routes, ApiRoutes api, PortalRoutes portal, HealthRoutes health,
+      byte[] openApi) {
     api.register(routes);
+    portal.register(routes);
     health.register(routes);
     routes.get(
         "/openapi.json",
@@ -66,7 +77,9 @@ final class WebServer implements AutoCloseable {
     routes.exception(
         HttpResponseException.class,
         (e, ctx) -> {
-          if (e.getStatus() == 404 || e.getStatus() == 405) {
+          if (PortalRoutes.owns(ctx.path())) {
+            portal.failed(ctx, e.getStatus());
+          } else if (e.getStatus() == 404 || e.getStatus() == 405) {
             api.unmatched(ctx, e.getStatus());
           } else {
             ctx.status(e.getStatus()).contentType("application/json")
@@ -77,6 +90,10 @@ final class WebServer implements AutoCloseable {
         Exception.class,
         (e, ctx) -> {
           log.error("unhandled failure on {} {}", ctx.method(), ctx.path(), e);
+          if (PortalRoutes.owns(ctx.path())) {
+            portal.failed(ctx, 500);
+            return;
+          }
           ctx.status(500)
               .contentType("application/json")
               .header("x-ms-error-code", "InternalError")

@@ -6,6 +6,8 @@ import dev.drgw.account.DeploymentNames;
 import dev.drgw.api.ApiRoutes;
 import dev.drgw.auth.JwtVerifier;
 import dev.drgw.auth.LocalSigningKey;
+import dev.drgw.auth.OidcClient;
+import dev.drgw.auth.PasswordHasher;
 import dev.drgw.auth.TokenVerifier;
 import dev.drgw.changes.SyncStatus;
 import dev.drgw.config.Config;
@@ -17,8 +19,12 @@ import dev.drgw.metrics.HealthRoutes;
 import dev.drgw.metrics.HttpMetrics;
 import dev.drgw.metrics.Metrics;
 import dev.drgw.number.NumberService;
+import dev.drgw.portal.InitialAdmin;
+import dev.drgw.portal.OidcLogin;
+import dev.drgw.portal.PortalRoutes;
 import dev.drgw.store.Database;
 import dev.drgw.store.Stores;
+import dev.drgw.users.UserStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.MalformedURLException;
@@ -47,6 +53,7 @@ public final class Wiring implements AutoCloseable {
   private final WebServer web;
   private final SnapshotFollower follower;
   private final DnsService dns;
+  private final UserStore users;
 
   private Wiring(Config config, Clock clock) throws ConfigException {
     try {
@@ -117,8 +124,28 @@ public final class Wiring implements AutoCloseable {
         1,
         1,
         TimeUnit.MINUTES);
+    users = stores.users();
+    PasswordHasher hasher = new PasswordHasher();
+    try {
+      InitialAdmin.ensure(stores.users(), hasher, config.dataDir());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the initial portal password to " + config.dataDir(), e);
+    }
+    PortalRoutes portal =
+        new PortalRoutes(
+            accounts,
+            numbers,
+            status,
+            names,
+            stores.users(),
+            hasher,
+            clock,
+            config.portal().sessionLifetime(),
+            config.portal().oidc().map(o -> new OidcLogin(
+                new OidcClient(o.issuer(), o.clientId(), o.clientSecret(), o.redirectUri(), o.roleClaim()),
+                o.redirectUri(), clock)));
     var http = config.http();
-    web = own(new WebServer(http.bind(), http.port(), http.maxBodyBytes(), api, health,
+    web = own(new WebServer(http.bind(), http.port(), http.maxBodyBytes(), api, portal, health,
         new HttpMetrics(metrics.registry())));
   }
 
@@ -167,6 +194,11 @@ public final class Wiring implements AutoCloseable {
   /** The DNS port, or -1 when the DNS server is off. */
   public int dnsPort() {
     return dns == null ? -1 : dns.port();
+  }
+
+  /** The local portal users. */
+  public UserStore portalUsers() {
+    return users;
   }
 
   /** This node's routing snapshot. */

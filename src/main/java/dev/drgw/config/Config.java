@@ -11,7 +11,8 @@ public record Config(
     DeploymentSettings deployment,
     AuthSettings auth,
     ApiSettings api,
-    DnsSettings dns) {
+    DnsSettings dns,
+    PortalSettings portal) {
 
   public Config {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -21,5 +22,6 @@ public record Config(
     Objects.requireNonNull(auth, "auth");
     Objects.requireNonNull(api, "api");
     Objects.requireNonNull(dns, "dns");
+    Objects.requireNonNull(portal, "portal");
   }
 }

@@ -53,6 +53,7 @@ public final class ConfigLoader {
     Optional<AuthSettings> auth = auth(r);
     Optional<ApiSettings> api = api(r);
     Optional<DnsSettings> dns = dns(r, deployment);
+    Optional<PortalSettings> portal = portal(r);
     r.throwIfProblems();
     return new Config(
         dataDir.orElseThrow(),
@@ -61,7 +62,8 @@ public final class ConfigLoader {
         deployment.orElseThrow(),
         auth.orElseThrow(),
         api.orElseThrow(),
-        dns.orElseThrow());
+        dns.orElseThrow(),
+        portal.orElseThrow());
   }
 
   /** Variables named {@code DRGW_*} that are no known setting, sorted; worth a warning. */
@@ -165,6 +167,62 @@ public final class ConfigLoader {
       return Optional.empty();
     }
     return Optional.of(new AuthSettings(issuer.get(), audience.get(), jwksUrl.get()));
+  }
+
+  private static Optional<PortalSettings> portal(Resolver r) {
+    Optional<Duration> lifetime =
+        r.get(
+            Settings.PORTAL_SESSION_LIFETIME,
+            "8h",
+            raw -> DurationParser.parse(raw, Duration.ofMinutes(5), Duration.ofDays(7)));
+    Optional<Optional<URI>> issuer =
+        r.get(
+            Settings.PORTAL_OIDC_ISSUER,
+            "",
+            raw -> raw.isEmpty() ? Parsed.ok(Optional.empty()) : UrlParser.parseHttpUrl(raw).map(Optional::of));
+    Optional<String> roleClaim = r.get(Settings.PORTAL_OIDC_ROLE_CLAIM, "roles", ConfigLoader::nonEmpty);
+    if (!allPresent(lifetime, issuer, roleClaim)) {
+      return Optional.empty();
+    }
+    if (issuer.get().isEmpty()) {
+      for (Setting unused : List.of(Settings.PORTAL_OIDC_CLIENT_ID, Settings.PORTAL_OIDC_CLIENT_SECRET,
+          Settings.PORTAL_OIDC_REDIRECT_URI)) {
+        if (r.raw(unused).filter(v -> !v.isBlank()).isPresent()) {
+          r.problem(unused, "is set but " + Settings.PORTAL_OIDC_ISSUER.names() + " is not; set both or neither");
+        }
+      }
+      return Optional.of(new PortalSettings(lifetime.get(), Optional.empty()));
+    }
+    Optional<String> clientId = required(r, Settings.PORTAL_OIDC_CLIENT_ID);
+    Optional<String> secret = required(r, Settings.PORTAL_OIDC_CLIENT_SECRET);
+    Optional<URI> redirect =
+        required(r, Settings.PORTAL_OIDC_REDIRECT_URI)
+            .flatMap(raw -> r.check(Settings.PORTAL_OIDC_REDIRECT_URI, redirectUri(raw)));
+    if (!allPresent(clientId, secret, redirect)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new PortalSettings(
+            lifetime.get(),
+            Optional.of(
+                new PortalSettings.Oidc(
+                    issuer.get().get(), clientId.get(), secret.get(), redirect.get(), roleClaim.get()))));
+  }
+
+  private static Optional<String> required(Resolver r, Setting setting) {
+    Optional<String> raw = r.raw(setting).map(String::strip).filter(v -> !v.isEmpty());
+    if (raw.isEmpty()) {
+      r.problem(setting, "must be set when " + Settings.PORTAL_OIDC_ISSUER.names() + " is set");
+    }
+    return raw;
+  }
+
+  private static Parsed<URI> redirectUri(String raw) {
+    Parsed<URI> url = UrlParser.parseHttpUrl(raw);
+    if (url instanceof Parsed.Ok<URI> ok && !ok.value().getPath().endsWith("/portal/login/oidc/callback")) {
+      return Parsed.expected("must end with /portal/login/oidc/callback", raw);
+    }
+    return url;
   }
 
   private static Optional<ApiSettings> api(Resolver r) {

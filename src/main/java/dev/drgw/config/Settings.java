@@ -197,6 +197,46 @@ public final class Settings {
           "256",
           "Open DNS TCP connections allowed at once, 1 to 10000; more are closed at once.");
 
+  static final Setting PORTAL_SESSION_LIFETIME =
+      new Setting(
+          "DRGW_PORTAL_SESSION_LIFETIME",
+          "portal.session-lifetime",
+          "8h",
+          "How long a portal sign-in lasts, 5 minutes to 7 days: 30m, 8h, 1d or ISO-8601.");
+  static final Setting PORTAL_OIDC_ISSUER =
+      new Setting(
+          "DRGW_PORTAL_OIDC_ISSUER",
+          "portal.oidc.issuer",
+          "none (local users only)",
+          "OpenID Connect issuer URL for portal sign-in, e.g. https://login.microsoftonline.com/<tenant>/v2.0"
+              + " or https://keycloak.example.net/realms/ops; empty means off.");
+  static final Setting PORTAL_OIDC_CLIENT_ID =
+      new Setting(
+          "DRGW_PORTAL_OIDC_CLIENT_ID",
+          "portal.oidc.client-id",
+          "none",
+          "Client ID of the portal at the OpenID Connect provider; required with an issuer.");
+  static final Setting PORTAL_OIDC_CLIENT_SECRET =
+      new Setting(
+          "DRGW_PORTAL_OIDC_CLIENT_SECRET",
+          "portal.oidc.client-secret",
+          "none",
+          "Client secret of the portal at the OpenID Connect provider; required with an issuer. Never logged.");
+  static final Setting PORTAL_OIDC_REDIRECT_URI =
+      new Setting(
+          "DRGW_PORTAL_OIDC_REDIRECT_URI",
+          "portal.oidc.redirect-uri",
+          "none",
+          "The portal's callback as registered at the provider, ending in /portal/login/oidc/callback,"
+              + " e.g. https://drgw.example.net/portal/login/oidc/callback; required with an issuer.");
+  static final Setting PORTAL_OIDC_ROLE_CLAIM =
+      new Setting(
+          "DRGW_PORTAL_OIDC_ROLE_CLAIM",
+          "portal.oidc.role-claim",
+          "roles",
+          "ID token claim holding the user's roles, the API's app roles ProvisioningAPI.Read, .Write,"
+              + " .Delete, .Admin (or read, write, delete, admin).");
+
   public static final List<Setting> ALL =
       List.of(
           DATA_DIR,
@@ -233,7 +273,13 @@ public final class Settings {
           DNS_NOTIFY,
           DNS_MAX_UDP_SIZE,
           DNS_TCP_IDLE_TIMEOUT,
-          DNS_TCP_MAX_CONNECTIONS);
+          DNS_TCP_MAX_CONNECTIONS,
+          PORTAL_SESSION_LIFETIME,
+          PORTAL_OIDC_ISSUER,
+          PORTAL_OIDC_CLIENT_ID,
+          PORTAL_OIDC_CLIENT_SECRET,
+          PORTAL_OIDC_REDIRECT_URI,
+          PORTAL_OIDC_ROLE_CLAIM);
 
   private Settings() {}
 

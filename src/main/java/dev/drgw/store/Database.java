@@ -27,6 +27,14 @@ public final class Database implements AutoCloseable {
 
   /** Opens the pool and brings the schema up to date (Flyway migrations). */
   public static Database open(String url, String user, String password, int poolSize) {
+    return open(url, user, password, poolSize, Duration.ofSeconds(30));
+  }
+
+  /**
+   * Opens the database, waiting up to {@code initTimeout} for it. An embedded H2 file used by
+   * another process fails with {@link InUseException}.
+   */
+  public static Database open(String url, String user, String password, int poolSize, Duration initTimeout) {
     Dialect dialect = Dialect.of(url);
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(dialect == Dialect.H2 ? h2Url(url) : url);
@@ -37,8 +45,16 @@ public final class Database implements AutoCloseable {
     config.setConnectionTimeout(Duration.ofSeconds(5).toMillis());
     config.setValidationTimeout(Duration.ofSeconds(2).toMillis());
     config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
-    config.setInitializationFailTimeout(Duration.ofSeconds(30).toMillis());
-    HikariDataSource dataSource = new HikariDataSource(config);
+    config.setInitializationFailTimeout(initTimeout.toMillis());
+    HikariDataSource dataSource;
+    try {
+      dataSource = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      if (dialect == Dialect.H2 && h2InUse(e)) {
+        throw new InUseException(redact(url), e);
+      }
+      throw e;
+    }
     try {
       Flyway.configure()
           .dataSource(dataSource)
@@ -74,6 +90,24 @@ public final class Database implements AutoCloseable {
       b.append(";DB_CLOSE_ON_EXIT=FALSE");
     }
     return b.toString();
+  }
+
+  /** The embedded H2 file is open in another process (H2 allows one). */
+  public static final class InUseException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    InUseException(String url, Throwable cause) {
+      super("the embedded database " + url + " is in use by another process (a running drgw?)", cause);
+    }
+  }
+
+  private static boolean h2InUse(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && sql.getErrorCode() == 90020) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String redact(String url) {

@@ -11,6 +11,7 @@ public final class Stores implements AutoCloseable {
   private final JdbcChangeLog changeLog;
   private final JdbcRequestLedger requestLedger;
   private final JdbcSnapshotSource snapshotSource;
+  private final JdbcUserStore users;
   private final Transactions transactions;
 
   public Stores(Database database, ObjectMapper json, Clock clock) {
@@ -21,6 +22,11 @@ public final class Stores implements AutoCloseable {
     this.changeLog = new JdbcChangeLog(database, codec);
     this.requestLedger = new JdbcRequestLedger(database, json);
     this.snapshotSource = new JdbcSnapshotSource(database);
+    this.users = new JdbcUserStore(database);
+  }
+
+  public JdbcUserStore users() {
+    return users;
   }
 
   public JdbcAccountStore accounts() {

@@ -65,7 +65,8 @@ class ConfigLoaderTest {
                     List.of(),
                     1232,
                     Duration.ofSeconds(10),
-                    256)));
+                    256),
+                new PortalSettings(Duration.ofHours(8), Optional.empty())));
   }
 
   /** One row per setting: a file value, an environment value and what each one yields. */
@@ -259,7 +260,99 @@ class ConfigLoaderTest {
             Duration.ofSeconds(10),
             Duration.ofSeconds(30),
             Duration.ofMinutes(1)),
-        row(Settings.DNS_TCP_MAX_CONNECTIONS, "10", "10000", c -> c.dns().maxTcpConnections(), 256, 10, 10_000));
+        row(Settings.DNS_TCP_MAX_CONNECTIONS, "10", "10000", c -> c.dns().maxTcpConnections(), 256, 10, 10_000),
+        row(
+            Settings.PORTAL_SESSION_LIFETIME,
+            "30m",
+            "P1D",
+            c -> c.portal().sessionLifetime(),
+            Duration.ofHours(8),
+            Duration.ofMinutes(30),
+            Duration.ofDays(1)),
+        withContext(
+            row(
+                Settings.PORTAL_OIDC_ISSUER,
+                "https://login.example.net/tenant/v2.0",
+                "https://keycloak.example.net/realms/ops",
+                c -> c.portal().oidc().map(o -> o.issuer().toString()).orElse("off"),
+                "off",
+                "https://login.example.net/tenant/v2.0",
+                "https://keycloak.example.net/realms/ops"),
+            Map.of(),
+            OIDC_CLIENT),
+        withContext(
+            row(
+                Settings.PORTAL_OIDC_CLIENT_ID,
+                "drgw-file",
+                "drgw-env",
+                c -> c.portal().oidc().map(o -> o.clientId()).orElse("off"),
+                "off",
+                "drgw-file",
+                "drgw-env"),
+            Map.of(),
+            without(OIDC_ON, "DRGW_PORTAL_OIDC_CLIENT_ID")),
+        withContext(
+            row(
+                Settings.PORTAL_OIDC_CLIENT_SECRET,
+                "file-secret",
+                "env-secret",
+                c -> c.portal().oidc().map(o -> o.clientSecret()).orElse("off"),
+                "off",
+                "file-secret",
+                "env-secret"),
+            Map.of(),
+            without(OIDC_ON, "DRGW_PORTAL_OIDC_CLIENT_SECRET")),
+        withContext(
+            row(
+                Settings.PORTAL_OIDC_REDIRECT_URI,
+                "https://a.example.net/portal/login/oidc/callback",
+                "https://b.example.net:8443/portal/login/oidc/callback",
+                c -> c.portal().oidc().map(o -> o.redirectUri().toString()).orElse("off"),
+                "off",
+                "https://a.example.net/portal/login/oidc/callback",
+                "https://b.example.net:8443/portal/login/oidc/callback"),
+            Map.of(),
+            without(OIDC_ON, "DRGW_PORTAL_OIDC_REDIRECT_URI")),
+        withContext(
+            row(
+                Settings.PORTAL_OIDC_ROLE_CLAIM,
+                "groups",
+                "app_roles",
+                c -> c.portal().oidc().map(o -> o.roleClaim()).orElse("off"),
+                "roles",
+                "groups",
+                "app_roles"),
+            OIDC_ON,
+            OIDC_ON));
+  }
+
+  private static final Map<String, String> OIDC_CLIENT =
+      Map.of(
+          "DRGW_PORTAL_OIDC_CLIENT_ID", "drgw",
+          "DRGW_PORTAL_OIDC_CLIENT_SECRET", "secret",
+          "DRGW_PORTAL_OIDC_REDIRECT_URI", "https://drgw.example.net/portal/login/oidc/callback");
+  private static final Map<String, String> OIDC_ON = with(OIDC_CLIENT, "DRGW_PORTAL_OIDC_ISSUER", "https://idp.example.net");
+
+  private static Map<String, String> with(Map<String, String> base, String key, String value) {
+    Map<String, String> out = new java.util.HashMap<>(base);
+    out.put(key, value);
+    return Map.copyOf(out);
+  }
+
+  private static Map<String, String> without(Map<String, String> base, String key) {
+    Map<String, String> out = new java.util.HashMap<>(base);
+    out.remove(key);
+    return Map.copyOf(out);
+  }
+
+  /**
+   * A row whose setting only means something next to others: {@code always} is in the
+   * environment of all three loads, {@code whenSet} only of the file and environment loads. For
+   * the default load the table's default reading applies ("off" for OIDC settings).
+   */
+  private static Arguments withContext(Arguments row, Map<String, String> always, Map<String, String> whenSet) {
+    Object[] a = row.get();
+    return Arguments.of(a[0], a[1], a[2], a[3], a[4], a[5], a[6], always, whenSet);
   }
 
   private static Arguments row(
@@ -270,7 +363,7 @@ class ConfigLoaderTest {
       Object byDefault,
       Object fromFile,
       Object fromEnv) {
-    return Arguments.of(setting, fileValue, envValue, read, byDefault, fromFile, fromEnv);
+    return Arguments.of(setting, fileValue, envValue, read, byDefault, fromFile, fromEnv, Map.of(), Map.of());
   }
 
   @ParameterizedTest(name = "{0}")
@@ -282,14 +375,18 @@ class ConfigLoaderTest {
       Function<Config, Object> read,
       Object byDefault,
       Object fromFile,
-      Object fromEnv)
+      Object fromEnv,
+      Map<String, String> always,
+      Map<String, String> whenSet)
       throws Exception {
     Path file = write(Yaml.of(setting.yamlKey(), fileValue));
+    Map<String, String> context = new java.util.HashMap<>(always);
+    context.putAll(whenSet);
 
-    assertThat(read.apply(ConfigLoader.load(Map.of(), Optional.empty()))).isEqualTo(byDefault);
-    assertThat(read.apply(ConfigLoader.load(Map.of(), Optional.of(file)))).isEqualTo(fromFile);
-    assertThat(read.apply(ConfigLoader.load(Map.of(setting.env(), envValue), Optional.of(file))))
-        .isEqualTo(fromEnv);
+    assertThat(read.apply(ConfigLoader.load(always, Optional.empty()))).isEqualTo(byDefault);
+    assertThat(read.apply(ConfigLoader.load(context, Optional.of(file)))).isEqualTo(fromFile);
+    context.put(setting.env(), envValue);
+    assertThat(read.apply(ConfigLoader.load(context, Optional.of(file)))).isEqualTo(fromEnv);
   }
 
   @Test

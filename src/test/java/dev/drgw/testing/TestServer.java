@@ -103,6 +103,22 @@ public final class TestServer implements AutoCloseable {
     return "http://127.0.0.1:" + port();
   }
 
+  /** Adds a local portal user (bcrypt-hashed like {@code drgw user add} does). */
+  public TestServer withPortalUser(String username, dev.drgw.users.UserRole role, String password) {
+    wiring.portalUsers().add(new dev.drgw.users.PortalUser(username, role,
+        new dev.drgw.auth.PasswordHasher().hash(password.toCharArray())));
+    return this;
+  }
+
+  /** The password of the {@code admin} user drgw creates on a fresh installation. */
+  public String initialAdminPassword() {
+    try {
+      return Files.readString(config.dataDir().resolve(dev.drgw.portal.InitialAdmin.FILE)).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** A token signed with this server's local key, carrying the given roles. */
   public String token(Role... roles) {
     return token(Duration.ofHours(1), roles);
