@@ -16,7 +16,7 @@ class ArchitectureTest {
 
   private static final String[] DOMAIN = {
     "dev.drgw.domain..", "dev.drgw.account..", "dev.drgw.number..", "dev.drgw.changes..",
-    "dev.drgw.repeatability..", "dev.drgw.snapshot.."
+    "dev.drgw.repeatability..", "dev.drgw.snapshot..", "dev.drgw.users.."
   };
 
   private JavaClasses classes;
@@ -39,7 +39,7 @@ class ArchitectureTest {
         .resideOutsideOfPackages(
             "java..", "dev.drgw.domain..", "dev.drgw.account..", "dev.drgw.number..",
             "dev.drgw.changes..", "dev.drgw.repeatability..", "dev.drgw.snapshot..",
-            "org.slf4j..")
+            "dev.drgw.users..", "org.slf4j..")
         .check(classes);
   }
 
@@ -52,7 +52,14 @@ class ArchitectureTest {
         .should().dependOnClassesThat().resideInAnyPackage("dev.drgw.api..", "dev.drgw.auth..", "dev.drgw.config..")
         .check(classes);
     noClasses().that().resideInAnyPackage("dev.drgw.auth..", "dev.drgw.config..", "dev.drgw.metrics..")
-        .should().dependOnClassesThat().resideInAnyPackage("dev.drgw.api..", "dev.drgw.store..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.drgw.api..", "dev.drgw.store..", "dev.drgw.portal..")
+        .check(classes);
+    // The portal is a second HTTP edge beside the API: it uses the same domain services, not the API.
+    noClasses().that().resideInAPackage("dev.drgw.portal..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.drgw.api..", "dev.drgw.store..", "dev.drgw.config..")
+        .check(classes);
+    noClasses().that().resideInAPackage("dev.drgw.api..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.drgw.portal..")
         .check(classes);
   }
 
@@ -67,7 +74,7 @@ class ArchitectureTest {
     noClasses().that().resideOutsideOfPackages("dev.drgw.dns..")
         .should().dependOnClassesThat().resideInAnyPackage("org.xbill..")
         .check(classes);
-    noClasses().that().resideOutsideOfPackages("dev.drgw.api..", "dev.drgw.metrics..", "dev.drgw")
+    noClasses().that().resideOutsideOfPackages("dev.drgw.api..", "dev.drgw.portal..", "dev.drgw.metrics..", "dev.drgw")
         .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "jakarta.servlet..")
         .check(classes);
   }

@@ -300,9 +300,17 @@ public final class Settings {
   static List<String> yamlNames() {
     return ALL.stream()
         .map(Setting::yamlKey)
-        .flatMap(key -> Stream.of(key.substring(0, Math.max(key.indexOf('.'), 0)), key))
-        .filter(name -> !name.isEmpty())
+        .flatMap(Settings::sectionsAndKey)
         .distinct()
         .toList();
+  }
+
+  /** "portal.oidc.issuer" gives "portal", "portal.oidc", "portal.oidc.issuer". */
+  private static Stream<String> sectionsAndKey(String key) {
+    Stream.Builder<String> names = Stream.builder();
+    for (int dot = key.indexOf('.'); dot > 0; dot = key.indexOf('.', dot + 1)) {
+      names.add(key.substring(0, dot));
+    }
+    return names.add(key).build();
   }
 }

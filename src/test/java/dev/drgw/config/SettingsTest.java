@@ -15,7 +15,7 @@ class SettingsTest {
     assertThat(Settings.ALL).extracting(Setting::yamlKey).doesNotHaveDuplicates();
     assertThat(Settings.ALL)
         .allSatisfy(s -> assertThat(s.env()).matches("DRGW_[A-Z0-9_]+"))
-        .allSatisfy(s -> assertThat(s.yamlKey()).matches("[a-z0-9-]+(\\.[a-z0-9-]+)?"))
+        .allSatisfy(s -> assertThat(s.yamlKey()).matches("[a-z0-9-]+(\\.[a-z0-9-]+){0,2}"))
         .allSatisfy(s -> assertThat(s.defaultValue()).isNotBlank())
         .allSatisfy(s -> assertThat(s.description()).isNotBlank().endsWith("."));
   }
@@ -39,7 +39,7 @@ class SettingsTest {
   void sectionsAndKeysAreTheSuggestionCandidates() {
     assertThat(Settings.yamlNames())
         .contains("http", "db", "auth", "rate-limit", "repeatability", "dns", "region1", "region2",
-            "http.port", "data-dir")
-        .hasSize(Settings.ALL.size() + 8);
+            "portal", "portal.oidc", "http.port", "data-dir")
+        .hasSize(Settings.ALL.size() + 10);
   }
 }

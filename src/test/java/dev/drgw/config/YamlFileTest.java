@@ -82,7 +82,7 @@ class YamlFileTest {
           """
           http:\\n  prot: 8080                | 2 | unknown key "http.prot"; did you mean "http.port"?
           datadir: /x                         | 1 | unknown key "datadir"; did you mean "data-dir"?
-          port: 8080                          | 1 | unknown key "port"; did you mean "http.port"?
+          pool-size: 4                        | 1 | unknown key "pool-size"; did you mean "db.pool-size"?
           DRGW_HTTP_PORT: 8080                | 1 | unknown key "DRGW_HTTP_PORT"; did you mean "http.port"?
           htp:\\n  port: 1                    | 1 | unknown key "htp"; did you mean "http"?
           rate-limit:\\n  perminute: 5        | 2 | unknown key "rate-limit.perminute"; did you mean "rate-limit.per-minute"?
