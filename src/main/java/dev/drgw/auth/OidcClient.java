@@ -1,6 +1,11 @@
 package dev.drgw.auth;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.oauth2.sdk.AuthorizationCode;
 import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
@@ -33,6 +38,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -195,13 +202,20 @@ public final class OidcClient {
       }
       try {
         OIDCProviderMetadata metadata = OIDCProviderMetadata.resolve(new Issuer(issuer.toString()), TIMEOUT_MS, TIMEOUT_MS);
-        JWSAlgorithm alg = metadata.getIDTokenJWSAlgs() == null ? JWSAlgorithm.RS256
-            : metadata.getIDTokenJWSAlgs().stream().filter(ACCEPTED::contains).findFirst().orElse(JWSAlgorithm.RS256);
+        // The provider lists every algorithm it can sign with, not the one it does sign with
+        // (mostly RS256, often not listed first): accept each listed one that is acceptable.
+        Set<JWSAlgorithm> algs = metadata.getIDTokenJWSAlgs() == null ? Set.of()
+            : metadata.getIDTokenJWSAlgs().stream().filter(ACCEPTED::contains).collect(Collectors.toSet());
+        if (algs.isEmpty()) {
+          algs = Set.of(JWSAlgorithm.RS256);
+        }
+        JWKSource<SecurityContext> keys = JWKSourceBuilder.<SecurityContext>create(metadata.getJWKSetURI().toURL(),
+            new DefaultResourceRetriever(TIMEOUT_MS, TIMEOUT_MS, JWKSourceBuilder.DEFAULT_HTTP_SIZE_LIMIT)).build();
         IDTokenValidator validator =
-            new IDTokenValidator(metadata.getIssuer(), clientId, alg, metadata.getJWKSetURI().toURL());
+            new IDTokenValidator(metadata.getIssuer(), clientId, new JWSVerificationKeySelector<>(algs, keys), null);
         validator.setMaxClockSkew(60);
         provider = new Provider(metadata, validator);
-        log.info("OpenID Connect provider {} discovered; ID tokens signed with {}", issuer, alg);
+        log.info("OpenID Connect provider {} discovered; ID tokens signed with one of {}", issuer, algs);
         return provider;
       } catch (IOException | com.nimbusds.oauth2.sdk.GeneralException | RuntimeException e) {
         log.warn("OpenID Connect discovery of {} failed: {}", issuer, e.toString());

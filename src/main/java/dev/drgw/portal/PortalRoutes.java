@@ -279,9 +279,13 @@ public final class PortalRoutes {
   }
 
   private static void cookie(Context ctx, Sessions.Session s) {
+    cookie(ctx, s, "Strict");
+  }
+
+  private static void cookie(Context ctx, Sessions.Session s, String sameSite) {
     boolean https = "https".equalsIgnoreCase(ctx.scheme())
         || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
-    ctx.header("Set-Cookie", Sessions.COOKIE + "=" + s.id() + "; Path=/portal; HttpOnly; SameSite=Strict"
+    ctx.header("Set-Cookie", Sessions.COOKIE + "=" + s.id() + "; Path=/portal; HttpOnly; SameSite=" + sameSite
         + (https ? "; Secure" : ""));
   }
 
@@ -364,7 +368,9 @@ public final class PortalRoutes {
 
   private void oidcStart(Context ctx) {
     Sessions.Session s = sessions.find(ctx.cookie(Sessions.COOKIE)).orElseGet(sessions::anonymous);
-    cookie(ctx, s);
+    // The provider sends the browser back from its own site: a Strict cookie would stay behind
+    // when the user signed in there. Only a session not signed in yet is ever Lax.
+    cookie(ctx, s, s.signedIn() ? "Strict" : "Lax");
     try {
       oidc.get().start(ctx, s, safeNext(ctx.queryParam("next")));
     } catch (OidcClient.OidcException e) {
@@ -389,7 +395,7 @@ public final class PortalRoutes {
       cookie(ctx, signedIn);
       log.info("portal sign-in of '{}' ({}) through OpenID Connect from {}", signedIn.user(), signedIn.roleLabel(),
           ctx.ip());
-      ctx.redirect(result.next());
+      render(ctx, 200, "signed-in", new Views.SignedIn(signedIn.user(), result.next()));
     } catch (OidcClient.OidcException e) {
       log.info("OpenID Connect sign-in failed from {}: {}", ctx.ip(), e.getMessage());
       cookie(ctx, s);

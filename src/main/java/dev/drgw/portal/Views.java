@@ -18,6 +18,13 @@ public final class Views {
   /** {@code next}: the portal page to go to after sign-in, empty for the accounts list. */
   public record Login(String title, String csrf, String username, String error, boolean oidc, String next) {}
 
+  /**
+   * After an OpenID Connect sign-in, a page that moves on to {@code next} by itself: a browser
+   * sends the SameSite=Strict session cookie on this page's refresh, but not on a redirect in
+   * the navigation the provider's site started.
+   */
+  public record SignedIn(String user, String next) {}
+
   public record AccountRow(
       String name, String subdomain, boolean directRouting, long numberCount, String subdomainStatus) {}
 
