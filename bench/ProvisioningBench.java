@@ -137,7 +137,9 @@ public class ProvisioningBench {
     try (Database schema = Database.open(db.url(), db.user(), "", 2)) {
       // creates the schema exactly as drgw does (Flyway), then let go of the pool
     }
-    String url = db.engine().equals("h2") ? db.url() + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000" : db.url();
+    // The driver settings drgw itself uses (Database.open), so that only the work differs.
+    String url = db.engine().equals("h2") ? db.url() + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000"
+        : db.url() + (db.url().contains("?") ? "&" : "?") + "reWriteBatchedInserts=true";
     try (Connection c = DriverManager.getConnection(url, db.user(), "")) {
       PreparedStatement s = c.prepareStatement(
           "INSERT INTO accounts (name, dr_sync_enabled, dr_enabled, version, created_at, updated_at)"

@@ -45,6 +45,10 @@ public final class Database implements AutoCloseable {
     config.setConnectionTimeout(Duration.ofSeconds(5).toMillis());
     config.setValidationTimeout(Duration.ofSeconds(2).toMillis());
     config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+    if (dialect == Dialect.POSTGRESQL && !url.contains("reWriteBatchedInserts")) {
+      // Batches of INSERTs (numbers, the change log) go as one multi-row INSERT per round trip.
+      config.addDataSourceProperty("reWriteBatchedInserts", "true");
+    }
     config.setInitializationFailTimeout(initTimeout.toMillis());
     HikariDataSource dataSource;
     try {
