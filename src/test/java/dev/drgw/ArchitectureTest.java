@@ -74,6 +74,9 @@ class ArchitectureTest {
     noClasses().that().resideOutsideOfPackages("dev.drgw.dns..")
         .should().dependOnClassesThat().resideInAnyPackage("org.xbill..")
         .check(classes);
+    noClasses().that().resideOutsideOfPackages("dev.drgw.sip..")
+        .should().dependOnClassesThat().resideInAnyPackage("javax.sip..", "gov.nist..")
+        .check(classes);
     noClasses().that().resideOutsideOfPackages("dev.drgw.api..", "dev.drgw.portal..", "dev.drgw.metrics..", "dev.drgw")
         .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "jakarta.servlet..")
         .check(classes);
