@@ -1,0 +1,144 @@
+package dev.drgw.sip;
+
+import gov.nist.core.StackLogger;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * JAIN-SIP RI's stack logger, written to SLF4J (logger {@code gov.nist}) so that the stack needs
+ * no log4j 1.x. Named in the stack property {@code gov.nist.javax.sip.STACK_LOGGER}, and installed
+ * as the RI's {@code CommonLogger} before any stack class logs.
+ */
+public final class Slf4jStackLogger implements StackLogger {
+
+  private final Logger log;
+
+  public Slf4jStackLogger() {
+    this(LoggerFactory.getLogger("gov.nist"));
+  }
+
+  Slf4jStackLogger(Logger log) {
+    this.log = log;
+  }
+
+  /** Makes every logger of the RI write through SLF4J; call before creating a stack. */
+  public static synchronized void install() {
+    gov.nist.core.CommonLogger.useLegacyLogger = true;
+    if (!(gov.nist.core.CommonLogger.legacyLogger instanceof Slf4jStackLogger)) {
+      gov.nist.core.CommonLogger.legacyLogger = new Slf4jStackLogger();
+    }
+  }
+
+  @Override
+  public void logStackTrace() {
+    if (log.isTraceEnabled()) {
+      log.trace("stack trace", new Throwable());
+    }
+  }
+
+  @Override
+  public void logStackTrace(int traceLevel) {
+    logStackTrace();
+  }
+
+  @Override
+  public int getLineCount() {
+    return 0;
+  }
+
+  @Override
+  public void logException(Throwable ex) {
+    log.warn("SIP stack exception", ex);
+  }
+
+  @Override
+  public void logDebug(String message) {
+    log.debug(message);
+  }
+
+  @Override
+  public void logDebug(String message, Exception ex) {
+    log.debug(message, ex);
+  }
+
+  @Override
+  public void logTrace(String message) {
+    log.trace(message);
+  }
+
+  @Override
+  public void logFatalError(String message) {
+    log.error(message);
+  }
+
+  @Override
+  public void logError(String message) {
+    log.error(message);
+  }
+
+  @Override
+  public boolean isLoggingEnabled() {
+    return log.isInfoEnabled();
+  }
+
+  @Override
+  public boolean isLoggingEnabled(int level) {
+    if (level <= TRACE_NONE) {
+      return false;
+    }
+    if (level <= TRACE_ERROR) {
+      return log.isErrorEnabled();
+    }
+    if (level <= TRACE_WARN) {
+      return log.isWarnEnabled();
+    }
+    if (level <= TRACE_INFO) {
+      return log.isInfoEnabled();
+    }
+    if (level <= TRACE_DEBUG) {
+      return log.isDebugEnabled();
+    }
+    return log.isTraceEnabled();
+  }
+
+  @Override
+  public void logError(String message, Exception ex) {
+    log.error(message, ex);
+  }
+
+  @Override
+  public void logWarning(String message) {
+    log.warn(message);
+  }
+
+  @Override
+  public void logInfo(String message) {
+    log.info(message);
+  }
+
+  @Override
+  public void disableLogging() {
+    // levels come from the logging configuration
+  }
+
+  @Override
+  public void enableLogging() {
+    // levels come from the logging configuration
+  }
+
+  @Override
+  public void setBuildTimeStamp(String buildTimeStamp) {
+    log.debug("JAIN-SIP RI build {}", buildTimeStamp);
+  }
+
+  @Override
+  public void setStackProperties(Properties stackProperties) {
+    // nothing to configure
+  }
+
+  @Override
+  public String getLoggerName() {
+    return log.getName();
+  }
+}
