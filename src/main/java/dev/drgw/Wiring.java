@@ -13,6 +13,8 @@ import dev.drgw.changes.SyncStatus;
 import dev.drgw.config.Config;
 import dev.drgw.config.ConfigException;
 import dev.drgw.dns.DnsService;
+import dev.drgw.sip.CallRouting;
+import dev.drgw.sip.OperatorSide;
 import dev.drgw.snapshot.SnapshotFollower;
 import dev.drgw.snapshot.SnapshotStatus;
 import dev.drgw.metrics.HealthRoutes;
@@ -86,6 +88,16 @@ public final class Wiring implements AutoCloseable {
       }
     } else {
       dns = null;
+    }
+    if (config.sip().enabled()) {
+      var sip = config.sip();
+      CallRouting routing = new CallRouting(names, sip.nodeRegion(),
+          new CallRouting.Headers(sip.customHeaderName(), sip.tenantHeaderName()));
+      try {
+        own(OperatorSide.start(sip.bind(), sip.operatorPort(), routing, follower::current));
+      } catch (IllegalStateException e) {
+        throw new IllegalStateException(e.getMessage() + " (DRGW_SIP_BIND, DRGW_SIP_OPERATOR_PORT)", e);
+      }
     }
     SyncStatus status = new SnapshotStatus(follower::current, () -> dns != null && dns.isServing());
     ApiRoutes api =

@@ -12,7 +12,8 @@ public record Config(
     AuthSettings auth,
     ApiSettings api,
     DnsSettings dns,
-    PortalSettings portal) {
+    PortalSettings portal,
+    SipSettings sip) {
 
   public Config {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -23,5 +24,6 @@ public record Config(
     Objects.requireNonNull(api, "api");
     Objects.requireNonNull(dns, "dns");
     Objects.requireNonNull(portal, "portal");
+    Objects.requireNonNull(sip, "sip");
   }
 }

@@ -54,6 +54,7 @@ public final class ConfigLoader {
     Optional<ApiSettings> api = api(r);
     Optional<DnsSettings> dns = dns(r, deployment);
     Optional<PortalSettings> portal = portal(r);
+    Optional<SipSettings> sip = sip(r, deployment);
     r.throwIfProblems();
     return new Config(
         dataDir.orElseThrow(),
@@ -63,7 +64,8 @@ public final class ConfigLoader {
         auth.orElseThrow(),
         api.orElseThrow(),
         dns.orElseThrow(),
-        portal.orElseThrow());
+        portal.orElseThrow(),
+        sip.orElseThrow());
   }
 
   /** Variables named {@code DRGW_*} that are no known setting, sorted; worth a warning. */
@@ -207,6 +209,30 @@ public final class ConfigLoader {
             Optional.of(
                 new PortalSettings.Oidc(
                     issuer.get().get(), clientId.get(), secret.get(), redirect.get(), roleClaim.get()))));
+  }
+
+  private static Optional<SipSettings> sip(Resolver r, Optional<DeploymentSettings> deployment) {
+    int regions = deployment.map(DeploymentSettings::regions).orElse(2);
+    Optional<Boolean> enabled = r.get(Settings.SIP_ENABLED, "false", ConfigLoader::parseBoolean);
+    Optional<String> bind = r.get(Settings.SIP_BIND, "127.0.0.1", HostParser::parse);
+    Optional<Integer> port = r.get(Settings.SIP_OPERATOR_PORT, "5060", raw -> IntParser.parse(raw, 1, 65_535));
+    Optional<Integer> region = r.get(Settings.NODE_REGION, "1",
+        raw -> IntParser.parse(raw, 1, regions, "must be a region of the deployment, 1 to " + regions));
+    Optional<String> custom = r.get(Settings.SIP_CUSTOM_HEADER, "X-MS-Operator-Content", ConfigLoader::headerName);
+    Optional<Optional<String>> tenant = r.get(Settings.SIP_TENANT_HEADER, "",
+        raw -> raw.isEmpty() ? Parsed.ok(Optional.empty()) : headerName(raw).map(Optional::of));
+    if (!allPresent(enabled, bind, port, region, custom, tenant)) {
+      return Optional.empty();
+    }
+    return Optional.of(new SipSettings(enabled.get(), bind.get(), port.get(), region.get(), custom.get(), tenant.get()));
+  }
+
+  /** A SIP header name: an RFC 3261 token of letters, digits and - . ! % * _ + ` ' ~. */
+  private static Parsed<String> headerName(String raw) {
+    if (!raw.matches("[A-Za-z0-9.!%*_+`'~-]{1,64}")) {
+      return Parsed.expected("a SIP header name (letters, digits and -, up to 64 characters)", raw);
+    }
+    return Parsed.ok(raw);
   }
 
   private static Optional<String> required(Resolver r, Setting setting) {

@@ -237,6 +237,44 @@ public final class Settings {
           "ID token claim holding the user's roles, the API's app roles ProvisioningAPI.Read, .Write,"
               + " .Delete, .Admin (or read, write, delete, admin).");
 
+  static final Setting SIP_ENABLED =
+      new Setting(
+          "DRGW_SIP_ENABLED",
+          "sip.enabled",
+          "false",
+          "Run SIP signalling: true or false. Off by default while the SIP edges are being built (issue 5).");
+  static final Setting SIP_BIND =
+      new Setting(
+          "DRGW_SIP_BIND",
+          "sip.bind",
+          "127.0.0.1",
+          "Address the SIP listeners bind to; 0.0.0.0 or :: for all addresses.");
+  static final Setting SIP_OPERATOR_PORT =
+      new Setting(
+          "DRGW_SIP_OPERATOR_PORT",
+          "sip.operator-port",
+          "5060",
+          "SIP port toward the operator network (UDP and TCP), 1 to 65535.");
+  static final Setting NODE_REGION =
+      new Setting(
+          "DRGW_NODE_REGION",
+          "node.region",
+          "1",
+          "The region this node serves, 1 to DRGW_REGIONS: its customer subdomains go to Teams in Contact.");
+  static final Setting SIP_CUSTOM_HEADER =
+      new Setting(
+          "DRGW_SIP_CUSTOM_HEADER",
+          "sip.custom-header",
+          "X-MS-Operator-Content",
+          "Name of the SIP header that carries a number's custom SIP header value toward the operator network.");
+  static final Setting SIP_TENANT_HEADER =
+      new Setting(
+          "DRGW_SIP_TENANT_HEADER",
+          "sip.tenant-header",
+          "none",
+          "Name of a SIP header that carries the account's Teams tenant ID toward the operator network,"
+              + " e.g. X-MS-TenantID; empty means none.");
+
   public static final List<Setting> ALL =
       List.of(
           DATA_DIR,
@@ -279,7 +317,13 @@ public final class Settings {
           PORTAL_OIDC_CLIENT_ID,
           PORTAL_OIDC_CLIENT_SECRET,
           PORTAL_OIDC_REDIRECT_URI,
-          PORTAL_OIDC_ROLE_CLAIM);
+          PORTAL_OIDC_ROLE_CLAIM,
+          SIP_ENABLED,
+          SIP_BIND,
+          SIP_OPERATOR_PORT,
+          NODE_REGION,
+          SIP_CUSTOM_HEADER,
+          SIP_TENANT_HEADER);
 
   private Settings() {}
 

@@ -9,8 +9,6 @@ import javax.sip.DialogTerminatedEvent;
 import javax.sip.IOExceptionEvent;
 import javax.sip.InvalidArgumentException;
 import javax.sip.ListeningPoint;
-import javax.sip.ObjectInUseException;
-import javax.sip.PeerUnavailableException;
 import javax.sip.RequestEvent;
 import javax.sip.ResponseEvent;
 import javax.sip.ServerTransaction;
@@ -62,9 +60,8 @@ public final class OperatorSide implements SipListener, AutoCloseable {
     this.headers = headers;
   }
 
-  /** Listens on {@code bind}:{@code port} over UDP and TCP. */
-  public static OperatorSide start(String bind, int port, CallRouting routing, Supplier<RoutingSnapshot> snapshot)
-      throws SipException {
+  /** Listens on {@code bind}:{@code port} over UDP and TCP; fails with a message naming the address. */
+  public static OperatorSide start(String bind, int port, CallRouting routing, Supplier<RoutingSnapshot> snapshot) {
     Slf4jStackLogger.install();
     SipFactory factory = SipFactory.getInstance();
     factory.setPathName("gov.nist");
@@ -90,9 +87,9 @@ public final class OperatorSide implements SipListener, AutoCloseable {
       stack.start();
       log.info("SIP operator side listening on {}:{} (UDP and TCP)", bind, port);
       return side;
-    } catch (PeerUnavailableException | javax.sip.TransportNotSupportedException | InvalidArgumentException
-        | ObjectInUseException | TooManyListenersException e) {
-      throw new SipException("cannot start the SIP operator side on " + bind + ":" + port + ": " + e.getMessage(), e);
+    } catch (SipException | InvalidArgumentException | TooManyListenersException e) {
+      throw new IllegalStateException(
+          "cannot start the SIP operator side on " + bind + ":" + port + ": " + e.getMessage(), e);
     }
   }
 

@@ -66,7 +66,8 @@ class ConfigLoaderTest {
                     1232,
                     Duration.ofSeconds(10),
                     256),
-                new PortalSettings(Duration.ofHours(8), Optional.empty())));
+                new PortalSettings(Duration.ofHours(8), Optional.empty()),
+                new SipSettings(false, "127.0.0.1", 5060, 1, "X-MS-Operator-Content", Optional.empty())));
   }
 
   /** One row per setting: a file value, an environment value and what each one yields. */
@@ -323,7 +324,15 @@ class ConfigLoaderTest {
                 "groups",
                 "app_roles"),
             OIDC_ON,
-            OIDC_ON));
+            OIDC_ON),
+        row(Settings.SIP_ENABLED, "true", "false", c -> c.sip().enabled(), false, true, false),
+        row(Settings.SIP_BIND, "0.0.0.0", "::1", c -> c.sip().bind(), "127.0.0.1", "0.0.0.0", "::1"),
+        row(Settings.SIP_OPERATOR_PORT, "5070", "15060", c -> c.sip().operatorPort(), 5060, 5070, 15060),
+        row(Settings.NODE_REGION, "2", "1", c -> c.sip().nodeRegion(), 1, 2, 1),
+        row(Settings.SIP_CUSTOM_HEADER, "X-Operator-Data", "X-Carrier", c -> c.sip().customHeaderName(),
+            "X-MS-Operator-Content", "X-Operator-Data", "X-Carrier"),
+        row(Settings.SIP_TENANT_HEADER, "X-MS-TenantID", "X-Tenant", c -> c.sip().tenantHeaderName().orElse("none"),
+            "none", "X-MS-TenantID", "X-Tenant"));
   }
 
   private static final Map<String, String> OIDC_CLIENT =
@@ -494,6 +503,15 @@ class ConfigLoaderTest {
           DRGW_REPEATABILITY_WINDOW  | -1h                     | must be a duration from 1m to 7d
           DRGW_REPEATABILITY_WINDOW  | 1w                      | must be a duration from 1m to 7d
           DRGW_REPEATABILITY_WINDOW  | ''                      | must be a duration from 1m to 7d
+          DRGW_SIP_ENABLED           | yes please              | must be true or false
+          DRGW_SIP_OPERATOR_PORT     | 0                       | must be an integer from 1 to 65535
+          DRGW_SIP_OPERATOR_PORT     | 65536                   | must be an integer from 1 to 65535
+          DRGW_NODE_REGION           | 3                       | must be a region of the deployment, 1 to 2
+          DRGW_NODE_REGION           | 0                       | must be a region of the deployment, 1 to 2
+          DRGW_SIP_CUSTOM_HEADER     | X Header                | a SIP header name
+          DRGW_SIP_CUSTOM_HEADER     | ''                      | a SIP header name
+          DRGW_SIP_CUSTOM_HEADER     | X-Header:               | a SIP header name
+          DRGW_SIP_TENANT_HEADER     | X-Tenant;x=y            | a SIP header name
           """)
   void badValueNamesTheSettingBothWaysAndQuotesTheValue(String env, String value, String reason) {
     Setting setting = Settings.byEnv(env).orElseThrow();

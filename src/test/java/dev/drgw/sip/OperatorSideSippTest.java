@@ -2,20 +2,16 @@ package dev.drgw.sip;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.drgw.testing.Tools;
+import dev.drgw.testing.Sipp;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,13 +25,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class OperatorSideSippTest {
 
-  static final Path SCENARIOS = Path.of("src/test/resources/sipp");
   static int port;
   static OperatorSide side;
 
   @BeforeAll
   static void start() throws Exception {
-    port = freePort();
+    port = Sipp.freePort();
     CallRouting routing = new CallRouting(CallRoutingTest.NAMES, 1, CallRoutingTest.HEADERS);
     side = OperatorSide.start("127.0.0.1", port, routing, () -> CallRoutingTest.SNAPSHOT);
   }
@@ -50,7 +45,7 @@ class OperatorSideSippTest {
   @ParameterizedTest(name = "over {0}")
   @ValueSource(strings = {"u1", "t1"})
   void optionsAreAnswered200WithAllow(String transport) throws Exception {
-    Sipp run = sipp("operator-options.xml", transport, Optional.empty());
+    Sipp.Run run = sipp("operator-options.xml", transport, Optional.empty());
 
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertThat(run.messages()).contains("SIP/2.0 200 OK");
@@ -59,7 +54,7 @@ class OperatorSideSippTest {
   @ParameterizedTest(name = "over {0}")
   @ValueSource(strings = {"u1", "t1"})
   void aCallToANumberThatIsNotProvisionedIsRefusedWith404AndSaysWhy(String transport) throws Exception {
-    Sipp run = sipp("operator-invite-404.xml", transport, Optional.of("+441273659999"));
+    Sipp.Run run = sipp("operator-invite-404.xml", transport, Optional.of("+441273659999"));
 
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertThat(run.messages()).contains("SIP/2.0 404 Called number is not provisioned");
@@ -67,7 +62,7 @@ class OperatorSideSippTest {
 
   @Test
   void aCallToANumberWithDirectRoutingOffIsRefusedWith404() throws Exception {
-    Sipp run = sipp("operator-invite-404.xml", "u1", Optional.of("+441273652002"));
+    Sipp.Run run = sipp("operator-invite-404.xml", "u1", Optional.of("+441273652002"));
 
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertThat(run.messages()).contains("SIP/2.0 404 Direct Routing is disabled for the called number");
@@ -75,7 +70,7 @@ class OperatorSideSippTest {
 
   @Test
   void aCallToAProvisionedNumberIsNotRefusedButNotCarriedYet() throws Exception {
-    Sipp run = sipp("operator-invite-503.xml", "u1", Optional.of("+441273652000"));
+    Sipp.Run run = sipp("operator-invite-503.xml", "u1", Optional.of("+441273652000"));
 
     assertThat(run.exitCode()).as(run.output()).isZero();
     assertThat(run.messages()).contains("SIP/2.0 503 Calls to Teams are not carried yet");
@@ -111,46 +106,11 @@ class OperatorSideSippTest {
       // the stack may close the connection mid-write: that is fine
     }
 
-    Sipp run = sipp("operator-options.xml", "u1", Optional.empty());
+    Sipp.Run run = sipp("operator-options.xml", "u1", Optional.empty());
     assertThat(run.exitCode()).as("still answering after hostile input: %s", run.output()).isZero();
   }
 
-  record Sipp(int exitCode, String output, String messages) {}
-
-  static Sipp sipp(String scenario, String transport, Optional<String> service) throws Exception {
-    String sipp = Tools.require("sipp", "sip-tester");
-    Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "sipp-");
-    Path messages = dir.resolve("messages.log");
-    List<String> command = new ArrayList<>(List.of(sipp, "127.0.0.1:" + port,
-        "-sf", SCENARIOS.resolve(scenario).toAbsolutePath().toString(),
-        "-t", transport, "-i", "127.0.0.1", "-p", Integer.toString(freePort()),
-        "-m", "1", "-timeout", "15s", "-timeout_error", "-nostdin",
-        "-trace_msg", "-message_file", messages.toString(),
-        "-trace_err", "-error_file", dir.resolve("errors.log").toString()));
-    service.ifPresent(s -> command.addAll(List.of("-s", s)));
-    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(30, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("sipp did not finish: " + out);
-    }
-    String log = Files.exists(messages) ? Files.readString(messages) : "";
-    Path errors = dir.resolve("errors.log");
-    String err = Files.exists(errors) ? Files.readString(errors) : "";
-    return new Sipp(p.exitValue(), out.lines().filter(l -> !l.isBlank()).reduce("", (a, b) -> a + "\n" + b)
-        + "\n" + err, log);
-  }
-
-  /** A port free for both UDP and TCP on loopback. */
-  static int freePort() throws IOException {
-    for (int i = 0; i < 50; i++) {
-      try (ServerSocket tcp = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-          DatagramSocket udp = new DatagramSocket(tcp.getLocalPort(), InetAddress.getLoopbackAddress())) {
-        return udp.getLocalPort();
-      } catch (IOException taken) {
-        // try another
-      }
-    }
-    throw new IOException("no free port for UDP and TCP");
+  private static Sipp.Run sipp(String scenario, String transport, Optional<String> service) throws Exception {
+    return Sipp.call(port, scenario, transport, service);
   }
 }
