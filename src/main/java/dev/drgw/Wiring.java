@@ -15,6 +15,8 @@ import dev.drgw.config.ConfigException;
 import dev.drgw.dns.DnsService;
 import dev.drgw.sip.CallRouting;
 import dev.drgw.sip.OperatorSide;
+import dev.drgw.sip.TeamsSide;
+import dev.drgw.sip.TlsMaterial;
 import dev.drgw.snapshot.SnapshotFollower;
 import dev.drgw.snapshot.SnapshotStatus;
 import dev.drgw.metrics.HealthRoutes;
@@ -93,10 +95,22 @@ public final class Wiring implements AutoCloseable {
       var sip = config.sip();
       CallRouting routing = new CallRouting(names, sip.nodeRegion(),
           new CallRouting.Headers(sip.customHeaderName(), sip.tenantHeaderName()));
+      TlsMaterial tls;
+      try {
+        tls = TlsMaterial.load(sip.tlsCertificate().orElseThrow(), sip.tlsKey().orElseThrow(), sip.tlsTrust());
+      } catch (TlsMaterial.BadTlsFile e) {
+        throw new IllegalStateException("SIP TLS (DRGW_SIP_TLS_CERT, DRGW_SIP_TLS_KEY, DRGW_SIP_TLS_TRUST): "
+            + e.getMessage(), e);
+      }
       try {
         own(OperatorSide.start(sip.bind(), sip.operatorPort(), routing, follower::current));
       } catch (IllegalStateException e) {
         throw new IllegalStateException(e.getMessage() + " (DRGW_SIP_BIND, DRGW_SIP_OPERATOR_PORT)", e);
+      }
+      try {
+        own(TeamsSide.start(sip.bind(), sip.teamsPort(), tls, routing, follower::current, App.Version.current()));
+      } catch (IllegalStateException e) {
+        throw new IllegalStateException(e.getMessage() + " (DRGW_SIP_BIND, DRGW_SIP_TEAMS_PORT)", e);
       }
     }
     SyncStatus status = new SnapshotStatus(follower::current, () -> dns != null && dns.isServing());

@@ -221,10 +221,34 @@ public final class ConfigLoader {
     Optional<String> custom = r.get(Settings.SIP_CUSTOM_HEADER, "X-MS-Operator-Content", ConfigLoader::headerName);
     Optional<Optional<String>> tenant = r.get(Settings.SIP_TENANT_HEADER, "",
         raw -> raw.isEmpty() ? Parsed.ok(Optional.empty()) : headerName(raw).map(Optional::of));
-    if (!allPresent(enabled, bind, port, region, custom, tenant)) {
+    Optional<Integer> teamsPort = r.get(Settings.SIP_TEAMS_PORT, "5063", raw -> IntParser.parse(raw, 1, 65_535));
+    Optional<Optional<Path>> cert = r.get(Settings.SIP_TLS_CERT, "", ConfigLoader::optionalFile);
+    Optional<Optional<Path>> key = r.get(Settings.SIP_TLS_KEY, "", ConfigLoader::optionalFile);
+    Optional<Optional<Path>> trust = r.get(Settings.SIP_TLS_TRUST, "", ConfigLoader::optionalFile);
+    if (!allPresent(enabled, bind, port, teamsPort, cert, key, trust, region, custom, tenant)) {
       return Optional.empty();
     }
-    return Optional.of(new SipSettings(enabled.get(), bind.get(), port.get(), region.get(), custom.get(), tenant.get()));
+    if (enabled.get()) {
+      for (var file : List.of(java.util.Map.entry(Settings.SIP_TLS_CERT, cert.get()),
+          java.util.Map.entry(Settings.SIP_TLS_KEY, key.get()))) {
+        if (file.getValue().isEmpty()) {
+          r.problem(file.getKey(), "must be set when " + Settings.SIP_ENABLED.names() + " is true");
+        }
+      }
+    }
+    return Optional.of(new SipSettings(enabled.get(), bind.get(), port.get(), teamsPort.get(), cert.get(), key.get(),
+        trust.get(), region.get(), custom.get(), tenant.get()));
+  }
+
+  private static Parsed<Optional<Path>> optionalFile(String raw) {
+    if (raw.isEmpty()) {
+      return Parsed.ok(Optional.empty());
+    }
+    try {
+      return Parsed.ok(Optional.of(Path.of(raw).toAbsolutePath().normalize()));
+    } catch (java.nio.file.InvalidPathException e) {
+      return Parsed.expected("a file path", raw);
+    }
   }
 
   /** A SIP header name: an RFC 3261 token of letters, digits and - . ! % * _ + ` ' ~. */

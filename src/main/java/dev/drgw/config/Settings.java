@@ -255,6 +255,31 @@ public final class Settings {
           "sip.operator-port",
           "5060",
           "SIP port toward the operator network (UDP and TCP), 1 to 65535.");
+  static final Setting SIP_TEAMS_PORT =
+      new Setting(
+          "DRGW_SIP_TEAMS_PORT",
+          "sip.teams-port",
+          "5063",
+          "SIP-over-TLS port toward Microsoft Teams (the trunk port given to Microsoft), 1 to 65535.");
+  static final Setting SIP_TLS_CERT =
+      new Setting(
+          "DRGW_SIP_TLS_CERT",
+          "sip.tls-cert",
+          "none",
+          "PEM file with the Teams side's certificate chain (leaf first, covering *.1r<r>.<base> or every"
+              + " customer subdomain); required when SIP is on.");
+  static final Setting SIP_TLS_KEY =
+      new Setting(
+          "DRGW_SIP_TLS_KEY",
+          "sip.tls-key",
+          "none",
+          "PEM file with the certificate's unencrypted PKCS#8 private key; required when SIP is on. Never logged.");
+  static final Setting SIP_TLS_TRUST =
+      new Setting(
+          "DRGW_SIP_TLS_TRUST",
+          "sip.tls-trust",
+          "the JDK's trusted CAs",
+          "PEM file with the CA certificates that vouch for Microsoft's proxies (and tests' peers).");
   static final Setting NODE_REGION =
       new Setting(
           "DRGW_NODE_REGION",
@@ -321,6 +346,10 @@ public final class Settings {
           SIP_ENABLED,
           SIP_BIND,
           SIP_OPERATOR_PORT,
+          SIP_TEAMS_PORT,
+          SIP_TLS_CERT,
+          SIP_TLS_KEY,
+          SIP_TLS_TRUST,
           NODE_REGION,
           SIP_CUSTOM_HEADER,
           SIP_TENANT_HEADER);

@@ -4,13 +4,18 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * SIP signalling: whether it runs, where the operator side listens, this node's region (whose
- * customer subdomains go to Teams) and the headers added toward the operator network.
+ * SIP signalling: whether it runs, where the operator and Teams sides listen, the Teams side's
+ * TLS files (PEM), this node's region (whose customer subdomains go to Teams) and the headers
+ * added toward the operator network.
  */
 public record SipSettings(
     boolean enabled,
     String bind,
     int operatorPort,
+    int teamsPort,
+    Optional<java.nio.file.Path> tlsCertificate,
+    Optional<java.nio.file.Path> tlsKey,
+    Optional<java.nio.file.Path> tlsTrust,
     int nodeRegion,
     String customHeaderName,
     Optional<String> tenantHeaderName) {
@@ -19,5 +24,8 @@ public record SipSettings(
     Objects.requireNonNull(bind, "bind");
     Objects.requireNonNull(customHeaderName, "customHeaderName");
     Objects.requireNonNull(tenantHeaderName, "tenantHeaderName");
+    Objects.requireNonNull(tlsCertificate, "tlsCertificate");
+    Objects.requireNonNull(tlsKey, "tlsKey");
+    Objects.requireNonNull(tlsTrust, "tlsTrust");
   }
 }

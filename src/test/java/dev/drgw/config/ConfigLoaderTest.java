@@ -67,7 +67,8 @@ class ConfigLoaderTest {
                     Duration.ofSeconds(10),
                     256),
                 new PortalSettings(Duration.ofHours(8), Optional.empty()),
-                new SipSettings(false, "127.0.0.1", 5060, 1, "X-MS-Operator-Content", Optional.empty())));
+                new SipSettings(false, "127.0.0.1", 5060, 5063, Optional.empty(), Optional.empty(), Optional.empty(), 1,
+                    "X-MS-Operator-Content", Optional.empty())));
   }
 
   /** One row per setting: a file value, an environment value and what each one yields. */
@@ -325,14 +326,39 @@ class ConfigLoaderTest {
                 "app_roles"),
             OIDC_ON,
             OIDC_ON),
-        row(Settings.SIP_ENABLED, "true", "false", c -> c.sip().enabled(), false, true, false),
+        withContext(
+            row(Settings.SIP_ENABLED, "true", "false", c -> c.sip().enabled(), false, true, false),
+            Map.of(),
+            SIP_TLS),
         row(Settings.SIP_BIND, "0.0.0.0", "::1", c -> c.sip().bind(), "127.0.0.1", "0.0.0.0", "::1"),
         row(Settings.SIP_OPERATOR_PORT, "5070", "15060", c -> c.sip().operatorPort(), 5060, 5070, 15060),
+        row(Settings.SIP_TEAMS_PORT, "5061", "15063", c -> c.sip().teamsPort(), 5063, 5061, 15063),
+        row(Settings.SIP_TLS_CERT, "/etc/drgw/file-cert.pem", "/etc/drgw/env-cert.pem",
+            c -> c.sip().tlsCertificate().map(Path::toString).orElse("none"),
+            "none", "/etc/drgw/file-cert.pem", "/etc/drgw/env-cert.pem"),
+        row(Settings.SIP_TLS_KEY, "/etc/drgw/file-key.pem", "/etc/drgw/env-key.pem",
+            c -> c.sip().tlsKey().map(Path::toString).orElse("none"),
+            "none", "/etc/drgw/file-key.pem", "/etc/drgw/env-key.pem"),
+        row(Settings.SIP_TLS_TRUST, "/etc/drgw/file-ca.pem", "/etc/drgw/env-ca.pem",
+            c -> c.sip().tlsTrust().map(Path::toString).orElse("none"),
+            "none", "/etc/drgw/file-ca.pem", "/etc/drgw/env-ca.pem"),
         row(Settings.NODE_REGION, "2", "1", c -> c.sip().nodeRegion(), 1, 2, 1),
         row(Settings.SIP_CUSTOM_HEADER, "X-Operator-Data", "X-Carrier", c -> c.sip().customHeaderName(),
             "X-MS-Operator-Content", "X-Operator-Data", "X-Carrier"),
         row(Settings.SIP_TENANT_HEADER, "X-MS-TenantID", "X-Tenant", c -> c.sip().tenantHeaderName().orElse("none"),
             "none", "X-MS-TenantID", "X-Tenant"));
+  }
+
+  private static final Map<String, String> SIP_TLS =
+      Map.of("DRGW_SIP_TLS_CERT", "/etc/drgw/cert.pem", "DRGW_SIP_TLS_KEY", "/etc/drgw/key.pem");
+
+  @Test
+  void sipOnWithoutItsCertificateAndKeyNamesBothSettings() {
+    ConfigException e = loadFails(Map.of("DRGW_SIP_ENABLED", "true"));
+
+    assertThat(e.problems()).containsExactly(
+        "DRGW_SIP_TLS_CERT (sip.tls-cert): must be set when DRGW_SIP_ENABLED (sip.enabled) is true",
+        "DRGW_SIP_TLS_KEY (sip.tls-key): must be set when DRGW_SIP_ENABLED (sip.enabled) is true");
   }
 
   private static final Map<String, String> OIDC_CLIENT =
@@ -504,6 +530,7 @@ class ConfigLoaderTest {
           DRGW_REPEATABILITY_WINDOW  | 1w                      | must be a duration from 1m to 7d
           DRGW_REPEATABILITY_WINDOW  | ''                      | must be a duration from 1m to 7d
           DRGW_SIP_ENABLED           | yes please              | must be true or false
+          DRGW_SIP_TEAMS_PORT        | 0                       | must be an integer from 1 to 65535
           DRGW_SIP_OPERATOR_PORT     | 0                       | must be an integer from 1 to 65535
           DRGW_SIP_OPERATOR_PORT     | 65536                   | must be an integer from 1 to 65535
           DRGW_NODE_REGION           | 3                       | must be a region of the deployment, 1 to 2

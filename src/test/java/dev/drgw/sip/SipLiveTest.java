@@ -1,13 +1,21 @@
 package dev.drgw.sip;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.drgw.auth.Role;
 import dev.drgw.testing.ApiClient;
+import dev.drgw.testing.SipOverTls;
 import dev.drgw.testing.Sipp;
+import dev.drgw.testing.TestCa;
 import dev.drgw.testing.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import javax.net.ssl.SSLContext;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -26,10 +34,25 @@ class SipLiveTest {
   private ApiClient api;
   private int port;
 
+  private int teamsPort;
+  private TestCa ca;
+  private Map<String, String> sipOn;
+
   @BeforeAll
   void start() throws Exception {
     port = Sipp.freePort();
-    server = TestServer.start(Map.of("DRGW_SIP_ENABLED", "true", "DRGW_SIP_OPERATOR_PORT", Integer.toString(port)));
+    teamsPort = Sipp.freePort();
+    Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "sip-live-");
+    ca = TestCa.create("drgw test CA");
+    TestCa.Issued drgw = ca.issue("drgw", List.of("*.1r1.gw.example.net", "1r1.gw.example.net"), List.of(), true, true);
+    sipOn = Map.of("DRGW_SIP_ENABLED", "true",
+        "DRGW_SIP_TLS_CERT", drgw.writeCertChainPem(dir.resolve("cert.pem")).toString(),
+        "DRGW_SIP_TLS_KEY", drgw.writeKeyPkcs8Pem(dir.resolve("key.pem")).toString(),
+        "DRGW_SIP_TLS_TRUST", ca.writeCaPem(dir.resolve("ca.pem")).toString());
+    Map<String, String> env = new HashMap<>(sipOn);
+    env.put("DRGW_SIP_OPERATOR_PORT", Integer.toString(port));
+    env.put("DRGW_SIP_TEAMS_PORT", Integer.toString(teamsPort));
+    server = TestServer.start(env);
     api = server.client(Role.ADMIN);
     assertThat(api.put("/accounts/contoso", """
         {"serviceDetails": {"teamsDirectRouting": {"syncEnabled": true, "enabled": true,
@@ -92,10 +115,50 @@ class SipLiveTest {
   @Test
   void aTakenPortStopsStartUpWithAMessageNamingTheSettings() throws Exception {
     try (java.net.DatagramSocket taken = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestServer.start(Map.of("DRGW_SIP_ENABLED", "true",
-              "DRGW_SIP_OPERATOR_PORT", Integer.toString(taken.getLocalPort()))).close())
+      Map<String, String> env = new HashMap<>(sipOn);
+      env.put("DRGW_SIP_OPERATOR_PORT", Integer.toString(taken.getLocalPort()));
+      assertThatThrownBy(() -> TestServer.start(env).close())
           .hasMessageContaining("127.0.0.1:" + taken.getLocalPort())
           .hasMessageContaining("DRGW_SIP_OPERATOR_PORT");
     }
+  }
+
+  @Test
+  void anUnusableKeyFileStopsStartUpNamingTheSettingAndTheFix() throws Exception {
+    Path key = Files.writeString(Files.createTempFile(Path.of("target").toAbsolutePath(), "rsa-", ".pem"),
+        "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
+    Map<String, String> env = new HashMap<>(sipOn);
+    env.put("DRGW_SIP_TLS_KEY", key.toString());
+    env.put("DRGW_SIP_OPERATOR_PORT", Integer.toString(Sipp.freePort()));
+
+    assertThatThrownBy(() -> TestServer.start(env).close())
+        .hasMessageContaining("DRGW_SIP_TLS_KEY")
+        .hasMessageContaining(key.toString())
+        .hasMessageContaining("openssl pkcs8 -topk8");
+  }
+
+  @Test
+  void theTeamsSideDecidesCallsFromWhatTheApiProvisioned() throws Exception {
+    SSLContext microsoft = ca.sslContext(ca.issue("sip.pstnhub.microsoft.com", List.of("sip.pstnhub.microsoft.com"),
+        List.of(), true, true), true);
+    String caller = "+441273650003";
+    // a new Via branch and Call-ID each time: the same text again would be a retransmission
+    java.util.function.Supplier<String> invite = () -> SipOverTls.request("INVITE sip:+14255550000@contoso.1r1.gw.example.net:" + teamsPort
+            + ";user=phone;transport=tls SIP/2.0",
+        "From: <sip:" + caller + "@sip.pstnhub.microsoft.com;user=phone>;tag=1",
+        "To: <sip:+14255550000@contoso.1r1.gw.example.net;user=phone>", "CSeq: 1 INVITE",
+        "Contact: <sip:api@sip.pstnhub.microsoft.com;transport=tls>\r\nContent-Type: application/sdp", "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+            + "m=audio 4000 RTP/SAVP 0\r\n");
+    assertThat(SipOverTls.exchange(microsoft, teamsPort, invite.get()))
+        .startsWith("SIP/2.0 403 Calling number is not provisioned\r\n");
+
+    assertThat(api.put("/accounts/contoso/numbers/%2B441273650003", """
+        {"telephoneNumber": "+441273650003", "serviceDetails": {"teamsDirectRouting": {"enabled": true}}}
+        """).status()).isEqualTo(201);
+    await().atMost(Duration.ofSeconds(1)).until(() -> server.wiring().snapshot().current().number(caller).isPresent());
+
+    assertThat(SipOverTls.exchange(microsoft, teamsPort, invite.get()))
+        .startsWith("SIP/2.0 503 Calls to the operator network are not carried yet\r\n")
+        .contains("X-MS-SBC: drgw/teams/");
   }
 }

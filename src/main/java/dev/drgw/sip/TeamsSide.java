@@ -1,0 +1,118 @@
+package dev.drgw.sip;
+
+import dev.drgw.snapshot.RoutingSnapshot;
+import java.security.GeneralSecurityException;
+import java.text.ParseException;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.Supplier;
+import javax.sip.ListeningPoint;
+import javax.sip.address.SipURI;
+import javax.sip.header.FromHeader;
+import javax.sip.header.Header;
+import javax.sip.header.HeaderAddress;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Teams side: SIP over mutual TLS (1.2+) toward Microsoft's Direct Routing proxies. Answers
+ * their OPTIONS and decides new calls from Teams with {@link CallRouting} (tenant from the
+ * customer subdomain, call screening). Calls that pass are answered 503 until the operator side
+ * carries them. Every answer carries {@code X-MS-SBC}.
+ */
+public final class TeamsSide extends SipEdge {
+
+  private static final Logger log = LoggerFactory.getLogger(TeamsSide.class);
+  static final String SBC_HEADER = "X-MS-SBC";
+  static final List<String> CIPHER_SUITES = List.of(
+      "TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256",
+      "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+      "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+      "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256");
+
+  private final CallRouting routing;
+  private final Supplier<RoutingSnapshot> snapshot;
+  private final String sbc;
+  private String stackName;
+
+  private TeamsSide(CallRouting routing, Supplier<RoutingSnapshot> snapshot, String version) {
+    this.routing = routing;
+    this.snapshot = snapshot;
+    this.sbc = "drgw/teams/" + version;
+  }
+
+  /**
+   * Listens for TLS on {@code bind}:{@code port}, presenting {@code tls}'s certificate and requiring
+   * a client certificate the trusted CAs vouch for.
+   */
+  public static TeamsSide start(String bind, int port, TlsMaterial tls, CallRouting routing,
+      Supplier<RoutingSnapshot> snapshot, String version) {
+    TeamsSide side = new TeamsSide(routing, snapshot, version);
+    side.stackName = "drgw-teams-" + port;
+    try {
+      TlsNetworkLayer.register(side.stackName, tls.sslContext());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot use the TLS certificate and key: " + e.getMessage(), e);
+    }
+    Properties p = baseProperties(side.stackName);
+    p.setProperty("gov.nist.javax.sip.NETWORK_LAYER", TlsNetworkLayer.class.getName());
+    p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Enabled");
+    p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", "TLSv1.2,TLSv1.3");
+    // The RI's default list is of old RSA-key-exchange and anonymous suites; these are TLS 1.3's
+    // and the ECDHE suites of Microsoft's Direct Routing list (RSA and ECDSA certificates).
+    p.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES", String.join(" ", CIPHER_SUITES));
+    p.setProperty("gov.nist.javax.sip.SSL_HANDSHAKE_TIMEOUT", "5000");
+    try {
+      side.listen(p, bind, port, List.of(ListeningPoint.TLS));
+    } catch (IllegalStateException e) {
+      TlsNetworkLayer.unregister(side.stackName);
+      throw e;
+    }
+    log.info("SIP Teams side listening on {}:{} (TLS, client certificates required)", bind, port);
+    return side;
+  }
+
+  @Override
+  Response answer(Request request) throws ParseException {
+    Response response = decide(request);
+    response.addHeader(headers.createHeader(SBC_HEADER, sbc));
+    return response;
+  }
+
+  private Response decide(Request request) throws ParseException {
+    switch (request.getMethod()) {
+      case Request.OPTIONS -> {
+        return withAllow(Response.OK, request);
+      }
+      case Request.INVITE -> {
+        String host = request.getRequestURI() instanceof SipURI uri ? uri.getHost() : null;
+        CallDecision decision = routing.fromTeams(snapshot.get(), host, uriOf(request.getHeader("P-Asserted-Identity")),
+            uriOf(request.getHeader(FromHeader.NAME)));
+        if (decision instanceof CallDecision.Reject reject) {
+          log.info("call from Teams to {} refused: {} {}", request.getRequestURI(), reject.status(), reject.reason());
+          return withReason(reject.status(), reject.reason(), request);
+        }
+        return withReason(Response.SERVICE_UNAVAILABLE, "Calls to the operator network are not carried yet", request);
+      }
+      case Request.BYE, Request.CANCEL -> {
+        return messages.createResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, request);
+      }
+      default -> {
+        return withAllow(Response.METHOD_NOT_ALLOWED, request);
+      }
+    }
+  }
+
+  private static String uriOf(Header header) {
+    return header instanceof HeaderAddress address && address.getAddress() != null
+        ? address.getAddress().getURI().toString() : null;
+  }
+
+  @Override
+  public void close() {
+    super.close();
+    TlsNetworkLayer.unregister(stackName);
+  }
+}
