@@ -15,6 +15,9 @@ import dev.drgw.config.ConfigException;
 import dev.drgw.dns.DnsService;
 import dev.drgw.sip.CallRouting;
 import dev.drgw.sip.OperatorSide;
+import dev.drgw.sip.OptionsPolling;
+import dev.drgw.sip.PeerHealth;
+import dev.drgw.sip.SipPeer;
 import dev.drgw.sip.TeamsSide;
 import dev.drgw.sip.TlsMaterial;
 import dev.drgw.snapshot.SnapshotFollower;
@@ -38,6 +41,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.concurrent.Executors;
@@ -56,6 +60,8 @@ public final class Wiring implements AutoCloseable {
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final WebServer web;
   private final SnapshotFollower follower;
+  /** SIP peers by side ("teams", "operator"), empty while SIP is off. */
+  private final Map<String, PeerHealth> sipPeers = new LinkedHashMap<>();
   private final DnsService dns;
   private final UserStore users;
 
@@ -102,13 +108,22 @@ public final class Wiring implements AutoCloseable {
         throw new IllegalStateException("SIP TLS (DRGW_SIP_TLS_CERT, DRGW_SIP_TLS_KEY, DRGW_SIP_TLS_TRUST): "
             + e.getMessage(), e);
       }
+      PeerHealth proxies = new PeerHealth(peers(sip.teamsProxies()));
+      PeerHealth operatorPeers = new PeerHealth(peers(sip.operatorPeers()));
+      sipPeers.put("teams", proxies);
+      sipPeers.put("operator", operatorPeers);
+      sipPeers.forEach((side, health) -> peerGauges(metrics, side, health));
+      String bindHost = sip.bind().equals("0.0.0.0") || sip.bind().equals("::") ? names.regionDomain(sip.nodeRegion())
+          : sip.bind();
       try {
-        own(OperatorSide.start(sip.bind(), sip.operatorPort(), routing, follower::current));
+        own(OperatorSide.start(sip.bind(), sip.operatorPort(), routing, follower::current,
+            new OptionsPolling(operatorPeers, sip.optionsInterval(), bindHost)));
       } catch (IllegalStateException e) {
         throw new IllegalStateException(e.getMessage() + " (DRGW_SIP_BIND, DRGW_SIP_OPERATOR_PORT)", e);
       }
       try {
-        own(TeamsSide.start(sip.bind(), sip.teamsPort(), tls, routing, follower::current, App.Version.current()));
+        own(TeamsSide.start(sip.bind(), sip.teamsPort(), tls, routing, follower::current, App.Version.current(),
+            new OptionsPolling(proxies, sip.optionsInterval(), names.regionDomain(sip.nodeRegion()))));
       } catch (IllegalStateException e) {
         throw new IllegalStateException(e.getMessage() + " (DRGW_SIP_BIND, DRGW_SIP_TEAMS_PORT)", e);
       }
@@ -130,7 +145,7 @@ public final class Wiring implements AutoCloseable {
     if (dns != null) {
       checks.put("dns", dns::isServing);
     }
-    HealthRoutes health = new HealthRoutes(checks, metrics);
+    HealthRoutes health = new HealthRoutes(checks, this::sipPeerDetail, metrics);
     ScheduledExecutorService housekeeping =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -225,6 +240,38 @@ public final class Wiring implements AutoCloseable {
   /** The local portal users. */
   public UserStore portalUsers() {
     return users;
+  }
+
+  /** The state of each SIP peer, by side: shown in /health/ready, never failing it. */
+  private Map<String, Map<String, String>> sipPeerDetail() {
+    Map<String, Map<String, String>> detail = new LinkedHashMap<>();
+    sipPeers.forEach((side, peers) -> detail.put(side, peers.summary()));
+    return detail;
+  }
+
+  /** drgw_sip_peer_up{side,peer}: 1 up, 0 down, -1 not polled yet. */
+  private static void peerGauges(Metrics metrics, String side, PeerHealth health) {
+    for (SipPeer peer : health.peers()) {
+      io.micrometer.core.instrument.Gauge.builder(Metrics.PREFIX + "sip.peer.up", health,
+              h -> switch (h.state(peer)) {
+                case UP -> 1;
+                case DOWN -> 0;
+                case UNKNOWN -> -1;
+              })
+          .tag("side", side)
+          .tag("peer", peer.name())
+          .description("SIP peer health from OPTIONS: 1 up, 0 down, -1 not polled yet")
+          .register(metrics.registry());
+    }
+  }
+
+  private static List<SipPeer> peers(List<dev.drgw.config.SipSettings.Peer> configured) {
+    return configured.stream().map(p -> new SipPeer(p.host(), p.port(), p.transport())).toList();
+  }
+
+  /** SIP peer health by side ("teams", "operator"); empty while SIP is off. */
+  public Map<String, PeerHealth> sipPeers() {
+    return Map.copyOf(sipPeers);
   }
 
   /** This node's routing snapshot. */

@@ -225,7 +225,14 @@ public final class ConfigLoader {
     Optional<Optional<Path>> cert = r.get(Settings.SIP_TLS_CERT, "", ConfigLoader::optionalFile);
     Optional<Optional<Path>> key = r.get(Settings.SIP_TLS_KEY, "", ConfigLoader::optionalFile);
     Optional<Optional<Path>> trust = r.get(Settings.SIP_TLS_TRUST, "", ConfigLoader::optionalFile);
-    if (!allPresent(enabled, bind, port, teamsPort, cert, key, trust, region, custom, tenant)) {
+    Optional<List<SipSettings.Peer>> proxies = r.get(Settings.TEAMS_PROXIES,
+        "sip.pstnhub.microsoft.com:5061, sip2.pstnhub.microsoft.com:5061, sip3.pstnhub.microsoft.com:5061",
+        raw -> SipPeers.parse(raw, "tls"));
+    Optional<List<SipSettings.Peer>> peers = r.get(Settings.OPERATOR_PEERS, "", raw -> SipPeers.parse(raw, "udp"));
+    Optional<Duration> interval = r.get(Settings.SIP_OPTIONS_INTERVAL, "60s",
+        raw -> DurationParser.parse(raw, Duration.ofSeconds(1), Duration.ofMinutes(10)));
+    if (!allPresent(enabled, bind, port, teamsPort, cert, key, trust, region, custom, tenant, proxies, peers,
+        interval)) {
       return Optional.empty();
     }
     if (enabled.get()) {
@@ -237,7 +244,7 @@ public final class ConfigLoader {
       }
     }
     return Optional.of(new SipSettings(enabled.get(), bind.get(), port.get(), teamsPort.get(), cert.get(), key.get(),
-        trust.get(), region.get(), custom.get(), tenant.get()));
+        trust.get(), region.get(), custom.get(), tenant.get(), proxies.get(), peers.get(), interval.get()));
   }
 
   private static Parsed<Optional<Path>> optionalFile(String raw) {

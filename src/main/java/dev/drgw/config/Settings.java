@@ -280,6 +280,25 @@ public final class Settings {
           "sip.tls-trust",
           "the JDK's trusted CAs",
           "PEM file with the CA certificates that vouch for Microsoft's proxies (and tests' peers).");
+  static final Setting TEAMS_PROXIES =
+      new Setting(
+          "DRGW_TEAMS_PROXIES",
+          "sip.teams-proxies",
+          "sip.pstnhub.microsoft.com:5061, sip2.pstnhub.microsoft.com:5061, sip3.pstnhub.microsoft.com:5061",
+          "Microsoft's Direct Routing SIP proxies in order of preference, host:port, comma-separated (TLS).");
+  static final Setting OPERATOR_PEERS =
+      new Setting(
+          "DRGW_OPERATOR_PEERS",
+          "sip.operator-peers",
+          "none",
+          "The operator network's SIP peers in order of preference: host:port or host:port;transport=udp|tcp|tls,"
+              + " comma-separated (UDP unless named).");
+  static final Setting SIP_OPTIONS_INTERVAL =
+      new Setting(
+          "DRGW_SIP_OPTIONS_INTERVAL",
+          "sip.options-interval",
+          "60s",
+          "How often drgw sends OPTIONS to each Microsoft proxy and operator peer, 1s to 10m.");
   static final Setting NODE_REGION =
       new Setting(
           "DRGW_NODE_REGION",
@@ -350,6 +369,9 @@ public final class Settings {
           SIP_TLS_CERT,
           SIP_TLS_KEY,
           SIP_TLS_TRUST,
+          TEAMS_PROXIES,
+          OPERATOR_PEERS,
+          SIP_OPTIONS_INTERVAL,
           NODE_REGION,
           SIP_CUSTOM_HEADER,
           SIP_TENANT_HEADER);

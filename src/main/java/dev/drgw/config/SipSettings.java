@@ -1,5 +1,6 @@
 package dev.drgw.config;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -18,7 +19,13 @@ public record SipSettings(
     Optional<java.nio.file.Path> tlsTrust,
     int nodeRegion,
     String customHeaderName,
-    Optional<String> tenantHeaderName) {
+    Optional<String> tenantHeaderName,
+    List<Peer> teamsProxies,
+    List<Peer> operatorPeers,
+    java.time.Duration optionsInterval) {
+
+  /** A SIP peer: host name or address, port, transport (udp, tcp or tls). */
+  public record Peer(String host, int port, String transport) {}
 
   public SipSettings {
     Objects.requireNonNull(bind, "bind");
@@ -27,5 +34,8 @@ public record SipSettings(
     Objects.requireNonNull(tlsCertificate, "tlsCertificate");
     Objects.requireNonNull(tlsKey, "tlsKey");
     Objects.requireNonNull(tlsTrust, "tlsTrust");
+    teamsProxies = List.copyOf(teamsProxies);
+    operatorPeers = List.copyOf(operatorPeers);
+    Objects.requireNonNull(optionsInterval, "optionsInterval");
   }
 }

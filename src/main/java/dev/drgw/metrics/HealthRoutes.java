@@ -16,11 +16,18 @@ public final class HealthRoutes {
   public static final String ROUTE_ATTRIBUTE = "drgw.route";
 
   private final Map<String, BooleanSupplier> readinessChecks;
+  private final java.util.function.Supplier<Map<String, Map<String, String>>> peers;
   private final Metrics metrics;
 
-  /** @param readinessChecks name → check, e.g. {@code database} → can a connection be used */
-  public HealthRoutes(Map<String, BooleanSupplier> readinessChecks, Metrics metrics) {
+  /**
+   * @param readinessChecks name → check, e.g. {@code database} → can a connection be used
+   * @param peers SIP peer states by side, shown as detail (a peer being down does not make
+   *     this node unready: the others may still be up)
+   */
+  public HealthRoutes(Map<String, BooleanSupplier> readinessChecks,
+      java.util.function.Supplier<Map<String, Map<String, String>>> peers, Metrics metrics) {
     this.readinessChecks = Map.copyOf(readinessChecks);
+    this.peers = peers;
     this.metrics = metrics;
   }
 
@@ -55,7 +62,22 @@ public final class HealthRoutes {
     if (!checks.isEmpty()) {
       body.setLength(body.length() - 1);
     }
-    body.append("}}");
+    body.append('}');
+    Map<String, Map<String, String>> sip = peers.get();
+    if (!sip.isEmpty()) {
+      body.append(",\"sipPeers\":{");
+      sip.forEach((side, states) -> {
+        body.append('"').append(side).append("\":{");
+        states.forEach((peer, state) -> body.append('"').append(peer).append("\":\"").append(state).append("\","));
+        if (!states.isEmpty()) {
+          body.setLength(body.length() - 1);
+        }
+        body.append("},");
+      });
+      body.setLength(body.length() - 1);
+      body.append('}');
+    }
+    body.append('}');
     ctx.status(ready ? 200 : 503).contentType("application/json").result(body.toString());
   }
 

@@ -11,7 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operator side (UDP and TCP): answers the operator's OPTIONS and decides new calls from the
+ * The operator side (UDP and TCP): polls the operator's peers with OPTIONS, answers theirs, and
+ * decides new calls from the
  * operator network with {@link CallRouting}. Calls that pass the decision are answered 503 until
  * the Teams side carries them; refused calls get the decision's status and reason phrase.
  */
@@ -28,10 +29,12 @@ public final class OperatorSide extends SipEdge {
   }
 
   /** Listens on {@code bind}:{@code port} over UDP and TCP; fails with a message naming the address. */
-  public static OperatorSide start(String bind, int port, CallRouting routing, Supplier<RoutingSnapshot> snapshot) {
+  public static OperatorSide start(String bind, int port, CallRouting routing, Supplier<RoutingSnapshot> snapshot,
+      OptionsPolling peers) {
     OperatorSide side = new OperatorSide(routing, snapshot);
     side.listen(baseProperties("drgw-operator-" + port), bind, port, List.of(ListeningPoint.UDP, ListeningPoint.TCP));
     log.info("SIP operator side listening on {}:{} (UDP and TCP)", bind, port);
+    side.poll(peers, port);
     return side;
   }
 

@@ -1,6 +1,18 @@
 package dev.drgw.sip;
 
 import java.text.ParseException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import javax.sip.ClientTransaction;
+import javax.sip.address.AddressFactory;
+import javax.sip.address.SipURI;
 import java.util.List;
 import java.util.Properties;
 import java.util.TooManyListenersException;
@@ -45,6 +57,12 @@ abstract class SipEdge implements SipListener, AutoCloseable {
   private SipProvider provider;
   protected MessageFactory messages;
   protected HeaderFactory headers;
+  protected AddressFactory addresses;
+
+  /** OPTIONS sent and not yet answered, by client transaction. */
+  private final Map<ClientTransaction, SipPeer> polls = new ConcurrentHashMap<>();
+  private PeerHealth health;
+  private ScheduledExecutorService poller;
 
   /** The stack's properties every side shares; a side may add its own. */
   static Properties baseProperties(String stackName) {
@@ -79,6 +97,7 @@ abstract class SipEdge implements SipListener, AutoCloseable {
       }
       messages = factory.createMessageFactory();
       headers = factory.createHeaderFactory();
+      addresses = factory.createAddressFactory();
       provider.addSipListener(this);
       stack.start();
     } catch (SipException | InvalidArgumentException | TooManyListenersException e) {
@@ -128,19 +147,112 @@ abstract class SipEdge implements SipListener, AutoCloseable {
     return response;
   }
 
+  /** Sends OPTIONS to every peer now and then every interval, recording the answers. */
+  final void poll(OptionsPolling polling, int contactPort) {
+    PeerHealth peers = polling.peers();
+    Duration interval = polling.interval();
+    String contactHost = polling.contactHost();
+    health = peers;
+    poller = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "drgw-sip-options-" + contactPort);
+      t.setDaemon(true);
+      return t;
+    });
+    poller.scheduleWithFixedDelay(() -> {
+      for (SipPeer peer : peers.peers()) {
+        try {
+          sendOptions(peer, contactHost, contactPort);
+        } catch (RuntimeException | SipException | ParseException | InvalidArgumentException e) {
+          log.info("OPTIONS to {} not sent: {}", peer.name(), e.toString());
+          peers.record(peer, OptionalInt.empty(), Instant.now());
+        }
+      }
+    }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void sendOptions(SipPeer peer, String contactHost, int contactPort)
+      throws SipException, ParseException, InvalidArgumentException {
+    SipURI target = addresses.createSipURI(null, peer.host());
+    target.setPort(peer.port());
+    target.setTransportParam(peer.transport());
+    SipURI us = addresses.createSipURI(null, contactHost);
+    us.setPort(contactPort);
+    us.setTransportParam(peer.transport());
+    Request options = messages.createRequest(target, Request.OPTIONS, provider.getNewCallId(),
+        headers.createCSeqHeader(1L, Request.OPTIONS),
+        headers.createFromHeader(addresses.createAddress(addresses.createSipURI(null, contactHost)),
+            Long.toHexString(ThreadLocalRandom.current().nextLong())),
+        headers.createToHeader(addresses.createAddress(target), null),
+        List.of(headers.createViaHeader(contactHost, contactPort, peer.transport(), null)),
+        headers.createMaxForwardsHeader(70));
+    options.addHeader(headers.createContactHeader(addresses.createAddress(us)));
+    for (String method : ALLOWED) {
+      options.addHeader(headers.createAllowHeader(method));
+    }
+    decorate(options);
+    ClientTransaction transaction = provider.getNewClientTransaction(options);
+    transaction.setRetransmitTimer(OPTIONS_T1_MS);
+    polls.put(transaction, peer);
+    transaction.sendRequest();
+  }
+
+  /** Timer T1 of our OPTIONS: unanswered after 64 × T1 = 8 s, the peer counts as down. */
+  static final int OPTIONS_T1_MS = 125;
+
+  /** Adds a side's own headers to a request drgw sends (e.g. X-MS-SBC toward Teams). */
+  void decorate(Request request) throws ParseException {
+    // nothing by default
+  }
+
   @Override
   public void processResponse(ResponseEvent event) {
-    // no requests are sent yet
+    ClientTransaction transaction = event.getClientTransaction();
+    if (transaction == null || event.getResponse().getStatusCode() < 200) {
+      return;
+    }
+    SipPeer peer = polls.remove(transaction);
+    if (peer != null) {
+      health.record(peer, OptionalInt.of(event.getResponse().getStatusCode()), Instant.now());
+    }
   }
 
   @Override
   public void processTimeout(TimeoutEvent event) {
-    // nothing is waiting for an answer yet
+    if (!event.isServerTransaction()) {
+      SipPeer peer = polls.remove(event.getClientTransaction());
+      if (peer != null) {
+        log.info("no answer to OPTIONS from {}", peer.name());
+        health.record(peer, OptionalInt.empty(), Instant.now());
+      }
+    }
   }
 
   @Override
   public void processIOException(IOExceptionEvent event) {
     log.debug("SIP I/O error with {}:{} ({})", event.getHost(), event.getPort(), event.getTransport());
+    polls.entrySet().removeIf(e -> {
+      SipPeer peer = e.getValue();
+      boolean same = peer.port() == event.getPort() && peer.transport().equalsIgnoreCase(event.getTransport())
+          && (peer.host().equalsIgnoreCase(event.getHost()) || resolvesTo(peer.host(), event.getHost()));
+      if (same) {
+        log.info("OPTIONS to {} failed: cannot connect", peer.name());
+        health.record(peer, OptionalInt.empty(), Instant.now());
+      }
+      return same;
+    });
+  }
+
+  private static boolean resolvesTo(String host, String address) {
+    try {
+      for (java.net.InetAddress a : java.net.InetAddress.getAllByName(host)) {
+        if (a.getHostAddress().equals(address)) {
+          return true;
+        }
+      }
+      return false;
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
   }
 
   @Override
@@ -155,6 +267,9 @@ abstract class SipEdge implements SipListener, AutoCloseable {
 
   @Override
   public void close() {
+    if (poller != null) {
+      poller.shutdownNow();
+    }
     if (stack != null) {
       stack.stop();
     }

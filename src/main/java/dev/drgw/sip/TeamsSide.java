@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * The Teams side: SIP over mutual TLS (1.2+) toward Microsoft's Direct Routing proxies. Answers
  * their OPTIONS and decides new calls from Teams with {@link CallRouting} (tenant from the
  * customer subdomain, call screening). Calls that pass are answered 503 until the operator side
- * carries them. Every answer carries {@code X-MS-SBC}.
+ * carries them. Sends OPTIONS to Microsoft's proxies with the region domain in Contact. Every
+ * request and answer carries {@code X-MS-SBC}.
  */
 public final class TeamsSide extends SipEdge {
 
@@ -48,7 +49,7 @@ public final class TeamsSide extends SipEdge {
    * a client certificate the trusted CAs vouch for.
    */
   public static TeamsSide start(String bind, int port, TlsMaterial tls, CallRouting routing,
-      Supplier<RoutingSnapshot> snapshot, String version) {
+      Supplier<RoutingSnapshot> snapshot, String version, OptionsPolling proxies) {
     TeamsSide side = new TeamsSide(routing, snapshot, version);
     side.stackName = "drgw-teams-" + port;
     try {
@@ -71,7 +72,13 @@ public final class TeamsSide extends SipEdge {
       throw e;
     }
     log.info("SIP Teams side listening on {}:{} (TLS, client certificates required)", bind, port);
+    side.poll(proxies, port);
     return side;
+  }
+
+  @Override
+  void decorate(Request request) throws ParseException {
+    request.addHeader(headers.createHeader(SBC_HEADER, sbc));
   }
 
   @Override

@@ -68,7 +68,11 @@ class ConfigLoaderTest {
                     256),
                 new PortalSettings(Duration.ofHours(8), Optional.empty()),
                 new SipSettings(false, "127.0.0.1", 5060, 5063, Optional.empty(), Optional.empty(), Optional.empty(), 1,
-                    "X-MS-Operator-Content", Optional.empty())));
+                    "X-MS-Operator-Content", Optional.empty(),
+                    List.of(new SipSettings.Peer("sip.pstnhub.microsoft.com", 5061, "tls"),
+                        new SipSettings.Peer("sip2.pstnhub.microsoft.com", 5061, "tls"),
+                        new SipSettings.Peer("sip3.pstnhub.microsoft.com", 5061, "tls")),
+                    List.of(), Duration.ofSeconds(60))));
   }
 
   /** One row per setting: a file value, an environment value and what each one yields. */
@@ -342,6 +346,20 @@ class ConfigLoaderTest {
         row(Settings.SIP_TLS_TRUST, "/etc/drgw/file-ca.pem", "/etc/drgw/env-ca.pem",
             c -> c.sip().tlsTrust().map(Path::toString).orElse("none"),
             "none", "/etc/drgw/file-ca.pem", "/etc/drgw/env-ca.pem"),
+        row(Settings.TEAMS_PROXIES, "localhost:15061", "127.0.0.1:25061, [::1]:25062",
+            c -> c.sip().teamsProxies().toString(),
+            "[Peer[host=sip.pstnhub.microsoft.com, port=5061, transport=tls], "
+                + "Peer[host=sip2.pstnhub.microsoft.com, port=5061, transport=tls], "
+                + "Peer[host=sip3.pstnhub.microsoft.com, port=5061, transport=tls]]",
+            "[Peer[host=localhost, port=15061, transport=tls]]",
+            "[Peer[host=127.0.0.1, port=25061, transport=tls], Peer[host=::1, port=25062, transport=tls]]"),
+        row(Settings.OPERATOR_PEERS, "sbc1.operator.example:5060", "10.0.0.1:5060, sbc2.operator.example:5061;transport=TLS",
+            c -> c.sip().operatorPeers().toString(),
+            "[]",
+            "[Peer[host=sbc1.operator.example, port=5060, transport=udp]]",
+            "[Peer[host=10.0.0.1, port=5060, transport=udp], Peer[host=sbc2.operator.example, port=5061, transport=tls]]"),
+        row(Settings.SIP_OPTIONS_INTERVAL, "30s", "5m", c -> c.sip().optionsInterval(), Duration.ofSeconds(60),
+            Duration.ofSeconds(30), Duration.ofMinutes(5)),
         row(Settings.NODE_REGION, "2", "1", c -> c.sip().nodeRegion(), 1, 2, 1),
         row(Settings.SIP_CUSTOM_HEADER, "X-Operator-Data", "X-Carrier", c -> c.sip().customHeaderName(),
             "X-MS-Operator-Content", "X-Operator-Data", "X-Carrier"),
@@ -531,6 +549,15 @@ class ConfigLoaderTest {
           DRGW_REPEATABILITY_WINDOW  | ''                      | must be a duration from 1m to 7d
           DRGW_SIP_ENABLED           | yes please              | must be true or false
           DRGW_SIP_TEAMS_PORT        | 0                       | must be an integer from 1 to 65535
+          DRGW_TEAMS_PROXIES         | sip.example.net         | must be a comma-separated list of host:port or host:port;transport=udp|tcp|tls ("sip.example.net" is not)
+          DRGW_TEAMS_PROXIES         | a:1, a:1                | must name each peer once ("a:1" is there twice)
+          DRGW_OPERATOR_PEERS        | 10.0.0.1:5060;transport=sctp | a comma-separated list of host:port
+          DRGW_OPERATOR_PEERS        | 10.0.0.1:0              | a comma-separated list of host:port
+          DRGW_OPERATOR_PEERS        | 10.0.0.1:5060;lr        | a comma-separated list of host:port
+          DRGW_OPERATOR_PEERS        | [::1:5060               | a comma-separated list of host:port
+          DRGW_OPERATOR_PEERS        | ::1:5060                | a comma-separated list of host:port
+          DRGW_OPERATOR_PEERS        | sbc_1.example:5060      | a comma-separated list of host:port
+          DRGW_SIP_OPTIONS_INTERVAL  | 0s                      | must be a duration from 1s to 10m
           DRGW_SIP_OPERATOR_PORT     | 0                       | must be an integer from 1 to 65535
           DRGW_SIP_OPERATOR_PORT     | 65536                   | must be an integer from 1 to 65535
           DRGW_NODE_REGION           | 3                       | must be a region of the deployment, 1 to 2

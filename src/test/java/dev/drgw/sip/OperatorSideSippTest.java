@@ -32,7 +32,8 @@ class OperatorSideSippTest {
   static void start() throws Exception {
     port = Sipp.freePort();
     CallRouting routing = new CallRouting(CallRoutingTest.NAMES, 1, CallRoutingTest.HEADERS);
-    side = OperatorSide.start("127.0.0.1", port, routing, () -> CallRoutingTest.SNAPSHOT);
+    side = OperatorSide.start("127.0.0.1", port, routing, () -> CallRoutingTest.SNAPSHOT,
+        new OptionsPolling(new PeerHealth(List.of()), java.time.Duration.ofMinutes(1), "127.0.0.1"));
   }
 
   @AfterAll

@@ -45,7 +45,13 @@ class SipLiveTest {
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "sip-live-");
     ca = TestCa.create("drgw test CA");
     TestCa.Issued drgw = ca.issue("drgw", List.of("*.1r1.gw.example.net", "1r1.gw.example.net"), List.of(), true, true);
+    int nobody;
+    try (java.net.ServerSocket closed = new java.net.ServerSocket(0)) {
+      nobody = closed.getLocalPort();
+    }
     sipOn = Map.of("DRGW_SIP_ENABLED", "true",
+        "DRGW_TEAMS_PROXIES", "localhost:" + nobody,
+        "DRGW_SIP_OPTIONS_INTERVAL", "1s",
         "DRGW_SIP_TLS_CERT", drgw.writeCertChainPem(dir.resolve("cert.pem")).toString(),
         "DRGW_SIP_TLS_KEY", drgw.writeKeyPkcs8Pem(dir.resolve("key.pem")).toString(),
         "DRGW_SIP_TLS_TRUST", ca.writeCaPem(dir.resolve("ca.pem")).toString());
@@ -160,5 +166,16 @@ class SipLiveTest {
     assertThat(SipOverTls.exchange(microsoft, teamsPort, invite.get()))
         .startsWith("SIP/2.0 503 Calls to the operator network are not carried yet\r\n")
         .contains("X-MS-SBC: drgw/teams/");
+  }
+
+  @Test
+  void proxyHealthIsShownInReadinessAndMetricsWithoutMakingTheNodeUnready() throws Exception {
+    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+      var ready = server.anonymous().get("/health/ready");
+      assertThat(ready.status()).isEqualTo(200);
+      assertThat(ready.json().at("/sipPeers/teams").toString()).contains("\"down\"");
+    });
+    String metrics = server.anonymous().get("/metrics").body();
+    assertThat(metrics).containsPattern("drgw_sip_peer_up\\{peer=\"localhost:[0-9]+\",side=\"teams\"} 0.0");
   }
 }

@@ -39,7 +39,8 @@ class TeamsSideTlsTest {
         drgw.writeKeyPkcs8Pem(dir.resolve("key.pem")), Optional.of(ca.writeCaPem(dir.resolve("ca.pem"))));
     port = Sipp.freePort();
     side = TeamsSide.start("127.0.0.1", port, tls, new CallRouting(CallRoutingTest.NAMES, 1, CallRoutingTest.HEADERS),
-        () -> CallRoutingTest.SNAPSHOT, "test");
+        () -> CallRoutingTest.SNAPSHOT, "test",
+        new OptionsPolling(new PeerHealth(List.of()), java.time.Duration.ofMinutes(1), "1r1.gw.example.net"));
     microsoft = ca.sslContext(ca.issue("sip.pstnhub.microsoft.com", List.of("sip.pstnhub.microsoft.com"), List.of(),
         true, true), true);
   }

@@ -43,7 +43,8 @@ public final class SipOverTls {
     }
   }
 
-  private static String readMessage(InputStream in) throws IOException {
+  /** Reads one SIP message (headers and a Content-Length body) from {@code in}. */
+  public static String readMessage(InputStream in) throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     int matched = 0;
     while (matched < 4) {
@@ -58,5 +59,31 @@ public final class SipOverTls {
     Matcher length = CONTENT_LENGTH.matcher(headers);
     int n = length.find() ? Integer.parseInt(length.group(1)) : 0;
     return headers + new String(in.readNBytes(n), StandardCharsets.UTF_8);
+  }
+
+  /** An answer to {@code request} with {@code status}: its Via, From, To (tagged), Call-ID and CSeq. */
+  public static String answer(String request, int status, String reason) {
+    StringBuilder out = new StringBuilder("SIP/2.0 ").append(status).append(' ').append(reason).append("\r\n");
+    for (String line : request.split("\r\n")) {
+      String lower = line.toLowerCase(java.util.Locale.ROOT);
+      if (lower.startsWith("via:") || lower.startsWith("from:") || lower.startsWith("call-id:")
+          || lower.startsWith("cseq:")) {
+        out.append(line).append("\r\n");
+      } else if (lower.startsWith("to:")) {
+        out.append(line).append(line.contains(";tag=") ? "" : ";tag=test").append("\r\n");
+      }
+    }
+    return out.append("Content-Length: 0\r\n\r\n").toString();
+  }
+
+  /** The value of the first header {@code name} in {@code message}, or null. */
+  public static String header(String message, String name) {
+    for (String line : message.split("\r\n")) {
+      int colon = line.indexOf(':');
+      if (colon > 0 && line.substring(0, colon).strip().equalsIgnoreCase(name)) {
+        return line.substring(colon + 1).strip();
+      }
+    }
+    return null;
   }
 }
