@@ -67,127 +67,132 @@ public final class Wiring implements AutoCloseable {
 
   private Wiring(Config config, Clock clock) throws ConfigException {
     try {
-      Files.createDirectories(config.dataDir());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
-    }
-    Metrics metrics = own(new Metrics());
-    var db = config.database();
-    Database database = own(Database.open(db.url(), db.user(), db.password(), db.poolSize()));
-    Stores stores = own(new Stores(database, new ObjectMapper(), clock));
-    var deployment = config.deployment();
-    DeploymentNames names =
-        new DeploymentNames(deployment.baseDomain(), deployment.regions(), deployment.regionDomainFormat());
-    AccountService accounts = new AccountService(stores.accounts(), names);
-    NumberService numbers = new NumberService(stores.numbers(), stores.accounts());
-    follower =
-        own(new SnapshotFollower(stores.snapshotSource(), stores.changeLog(), SNAPSHOT_POLL));
-    stores.onCommit(follower::wake);
-    follower.start();
-    if (config.dns().enabled()) {
-      dns = own(new DnsService(config.dns(), names, follower, metrics.registry()));
       try {
-        dns.start();
+        Files.createDirectories(config.dataDir());
       } catch (IOException e) {
-        throw new UncheckedIOException(
-            "cannot serve DNS on " + config.dns().bind() + ":" + config.dns().port() + " (DRGW_DNS_BIND,"
-                + " DRGW_DNS_PORT)",
-            e);
+        throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
       }
-    } else {
-      dns = null;
-    }
-    if (config.sip().enabled()) {
-      var sip = config.sip();
-      CallRouting routing = new CallRouting(names, sip.nodeRegion(),
-          new CallRouting.Headers(sip.customHeaderName(), sip.tenantHeaderName()));
-      TlsMaterial tls;
+      Metrics metrics = own(new Metrics());
+      var db = config.database();
+      Database database = own(Database.open(db.url(), db.user(), db.password(), db.poolSize()));
+      Stores stores = own(new Stores(database, new ObjectMapper(), clock));
+      var deployment = config.deployment();
+      DeploymentNames names =
+          new DeploymentNames(deployment.baseDomain(), deployment.regions(), deployment.regionDomainFormat());
+      AccountService accounts = new AccountService(stores.accounts(), names);
+      NumberService numbers = new NumberService(stores.numbers(), stores.accounts());
+      follower =
+          own(new SnapshotFollower(stores.snapshotSource(), stores.changeLog(), SNAPSHOT_POLL));
+      stores.onCommit(follower::wake);
+      follower.start();
+      if (config.dns().enabled()) {
+        dns = own(new DnsService(config.dns(), names, follower, metrics.registry()));
+        try {
+          dns.start();
+        } catch (IOException e) {
+          throw new UncheckedIOException(
+              "cannot serve DNS on " + config.dns().bind() + ":" + config.dns().port() + " (DRGW_DNS_BIND,"
+                  + " DRGW_DNS_PORT)",
+              e);
+        }
+      } else {
+        dns = null;
+      }
+      if (config.sip().enabled()) {
+        var sip = config.sip();
+        CallRouting routing = new CallRouting(names, sip.nodeRegion(),
+            new CallRouting.Headers(sip.customHeaderName(), sip.tenantHeaderName()));
+        TlsMaterial tls;
+        try {
+          tls = TlsMaterial.load(sip.tlsCertificate().orElseThrow(), sip.tlsKey().orElseThrow(), sip.tlsTrust());
+        } catch (TlsMaterial.BadTlsFile e) {
+          throw new IllegalStateException("SIP TLS (DRGW_SIP_TLS_CERT, DRGW_SIP_TLS_KEY, DRGW_SIP_TLS_TRUST): "
+              + e.getMessage(), e);
+        }
+        PeerHealth proxies = new PeerHealth(peers(sip.teamsProxies()));
+        PeerHealth operatorPeers = new PeerHealth(peers(sip.operatorPeers()));
+        sipPeers.put("teams", proxies);
+        sipPeers.put("operator", operatorPeers);
+        sipPeers.forEach((side, health) -> peerGauges(metrics, side, health));
+        String bindHost = sip.bind().equals("0.0.0.0") || sip.bind().equals("::") ? names.regionDomain(sip.nodeRegion())
+            : sip.bind();
+        try {
+          own(OperatorSide.start(sip.bind(), sip.operatorPort(), routing, follower::current,
+              new OptionsPolling(operatorPeers, sip.optionsInterval(), bindHost)));
+        } catch (IllegalStateException e) {
+          throw new IllegalStateException(e.getMessage() + " (DRGW_SIP_BIND, DRGW_SIP_OPERATOR_PORT)", e);
+        }
+        try {
+          own(TeamsSide.start(sip.bind(), sip.teamsPort(), tls, routing, follower::current, App.Version.current(),
+              new OptionsPolling(proxies, sip.optionsInterval(), names.regionDomain(sip.nodeRegion()))));
+        } catch (IllegalStateException e) {
+          throw new IllegalStateException(e.getMessage() + " (DRGW_SIP_BIND, DRGW_SIP_TEAMS_PORT)", e);
+        }
+      }
+      SyncStatus status = new SnapshotStatus(follower::current, () -> dns != null && dns.isServing());
+      ApiRoutes api =
+          new ApiRoutes(
+              accounts,
+              numbers,
+              status,
+              verifier(config, clock),
+              stores.requestLedger(),
+              config.api().repeatabilityWindow(),
+              config.api().rateLimitPerMinute(),
+              config.http().maxBodyBytes(),
+              clock);
+      Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
+      checks.put("database", () -> database.isReachable(Duration.ofSeconds(2)));
+      if (dns != null) {
+        checks.put("dns", dns::isServing);
+      }
+      HealthRoutes health = new HealthRoutes(checks, this::sipPeerDetail, metrics);
+      ScheduledExecutorService housekeeping =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "drgw-housekeeping");
+                t.setDaemon(true);
+                return t;
+              });
+      own(housekeeping::shutdownNow);
+      housekeeping.scheduleWithFixedDelay(
+          () -> {
+            try {
+              stores.requestLedger().purgeExpired(clock.instant());
+            } catch (RuntimeException e) {
+              log.warn("could not purge expired repeatable requests", e);
+            }
+          },
+          1,
+          1,
+          TimeUnit.MINUTES);
+      users = stores.users();
+      PasswordHasher hasher = new PasswordHasher();
       try {
-        tls = TlsMaterial.load(sip.tlsCertificate().orElseThrow(), sip.tlsKey().orElseThrow(), sip.tlsTrust());
-      } catch (TlsMaterial.BadTlsFile e) {
-        throw new IllegalStateException("SIP TLS (DRGW_SIP_TLS_CERT, DRGW_SIP_TLS_KEY, DRGW_SIP_TLS_TRUST): "
-            + e.getMessage(), e);
+        InitialAdmin.ensure(stores.users(), hasher, config.dataDir());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write the initial portal password to " + config.dataDir(), e);
       }
-      PeerHealth proxies = new PeerHealth(peers(sip.teamsProxies()));
-      PeerHealth operatorPeers = new PeerHealth(peers(sip.operatorPeers()));
-      sipPeers.put("teams", proxies);
-      sipPeers.put("operator", operatorPeers);
-      sipPeers.forEach((side, health) -> peerGauges(metrics, side, health));
-      String bindHost = sip.bind().equals("0.0.0.0") || sip.bind().equals("::") ? names.regionDomain(sip.nodeRegion())
-          : sip.bind();
-      try {
-        own(OperatorSide.start(sip.bind(), sip.operatorPort(), routing, follower::current,
-            new OptionsPolling(operatorPeers, sip.optionsInterval(), bindHost)));
-      } catch (IllegalStateException e) {
-        throw new IllegalStateException(e.getMessage() + " (DRGW_SIP_BIND, DRGW_SIP_OPERATOR_PORT)", e);
-      }
-      try {
-        own(TeamsSide.start(sip.bind(), sip.teamsPort(), tls, routing, follower::current, App.Version.current(),
-            new OptionsPolling(proxies, sip.optionsInterval(), names.regionDomain(sip.nodeRegion()))));
-      } catch (IllegalStateException e) {
-        throw new IllegalStateException(e.getMessage() + " (DRGW_SIP_BIND, DRGW_SIP_TEAMS_PORT)", e);
-      }
+      PortalRoutes portal =
+          new PortalRoutes(
+              accounts,
+              numbers,
+              status,
+              names,
+              stores.users(),
+              hasher,
+              clock,
+              config.portal().sessionLifetime(),
+              config.portal().oidc().map(o -> new OidcLogin(
+                  new OidcClient(o.issuer(), o.clientId(), o.clientSecret(), o.redirectUri(), o.roleClaim()),
+                  o.redirectUri(), clock)));
+      var http = config.http();
+      web = own(new WebServer(http.bind(), http.port(), http.maxBodyBytes(), api, portal, health,
+          new HttpMetrics(metrics.registry())));
+    } catch (RuntimeException | ConfigException e) {
+      close(); // what started before the failure (database, DNS, SIP listeners) stops again
+      throw e;
     }
-    SyncStatus status = new SnapshotStatus(follower::current, () -> dns != null && dns.isServing());
-    ApiRoutes api =
-        new ApiRoutes(
-            accounts,
-            numbers,
-            status,
-            verifier(config, clock),
-            stores.requestLedger(),
-            config.api().repeatabilityWindow(),
-            config.api().rateLimitPerMinute(),
-            config.http().maxBodyBytes(),
-            clock);
-    Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
-    checks.put("database", () -> database.isReachable(Duration.ofSeconds(2)));
-    if (dns != null) {
-      checks.put("dns", dns::isServing);
-    }
-    HealthRoutes health = new HealthRoutes(checks, this::sipPeerDetail, metrics);
-    ScheduledExecutorService housekeeping =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "drgw-housekeeping");
-              t.setDaemon(true);
-              return t;
-            });
-    own(housekeeping::shutdownNow);
-    housekeeping.scheduleWithFixedDelay(
-        () -> {
-          try {
-            stores.requestLedger().purgeExpired(clock.instant());
-          } catch (RuntimeException e) {
-            log.warn("could not purge expired repeatable requests", e);
-          }
-        },
-        1,
-        1,
-        TimeUnit.MINUTES);
-    users = stores.users();
-    PasswordHasher hasher = new PasswordHasher();
-    try {
-      InitialAdmin.ensure(stores.users(), hasher, config.dataDir());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the initial portal password to " + config.dataDir(), e);
-    }
-    PortalRoutes portal =
-        new PortalRoutes(
-            accounts,
-            numbers,
-            status,
-            names,
-            stores.users(),
-            hasher,
-            clock,
-            config.portal().sessionLifetime(),
-            config.portal().oidc().map(o -> new OidcLogin(
-                new OidcClient(o.issuer(), o.clientId(), o.clientSecret(), o.redirectUri(), o.roleClaim()),
-                o.redirectUri(), clock)));
-    var http = config.http();
-    web = own(new WebServer(http.bind(), http.port(), http.maxBodyBytes(), api, portal, health,
-        new HttpMetrics(metrics.registry())));
   }
 
   /** Starts drgw; on failure everything already started is stopped again. */

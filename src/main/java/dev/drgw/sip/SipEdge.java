@@ -108,6 +108,25 @@ abstract class SipEdge implements SipListener, AutoCloseable {
     }
   }
 
+  /**
+   * Whether the message reached the stack's size limit. Over TCP and TLS the stack refuses longer
+   * messages itself; a longer UDP datagram is cut at the limit and what was left parsed, with the
+   * size recorded as the limit, so such a request must be refused here and not acted on.
+   */
+  static boolean tooLarge(Request request) {
+    return request instanceof gov.nist.javax.sip.message.SIPMessage m && m.getSize() >= MAX_MESSAGE_BYTES;
+  }
+
+  /**
+   * Only SIP/2.0 is spoken here (RFC 3261 21.5.7: 505). Note: the RI's parser records SIP/2.0 for
+   * some other versions (RFC 4475's badvers, SIP/7.0, reaches us as SIP/2.0), so this catches only
+   * what the parser keeps.
+   */
+  static boolean isSip20(Request request) {
+    return !(request instanceof gov.nist.javax.sip.message.SIPRequest r) || r.getRequestLine() == null
+        || "SIP/2.0".equalsIgnoreCase(r.getRequestLine().getSipVersion());
+  }
+
   /** The answer to a request other than ACK. */
   abstract Response answer(Request request) throws ParseException;
 
@@ -123,7 +142,16 @@ abstract class SipEdge implements SipListener, AutoCloseable {
       if (transaction == null) {
         transaction = provider.getNewServerTransaction(request);
       }
-      transaction.sendResponse(answer(request));
+      Response response;
+      if (tooLarge(request)) {
+        response = withReason(Response.MESSAGE_TOO_LARGE, "Message Too Large (at most " + MAX_MESSAGE_BYTES + " bytes)",
+            request);
+      } else if (!isSip20(request)) {
+        response = messages.createResponse(Response.VERSION_NOT_SUPPORTED, request);
+      } else {
+        response = answer(request);
+      }
+      transaction.sendResponse(response);
     } catch (TransactionAlreadyExistsException retransmission) {
       log.debug("retransmission of {} absorbed", method);
     } catch (SipException | InvalidArgumentException | ParseException e) {

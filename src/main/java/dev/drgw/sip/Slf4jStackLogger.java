@@ -49,7 +49,7 @@ public final class Slf4jStackLogger implements StackLogger {
 
   @Override
   public void logException(Throwable ex) {
-    log.warn("SIP stack exception", ex);
+    log.debug("SIP stack exception", ex);
   }
 
   @Override
@@ -74,7 +74,22 @@ public final class Slf4jStackLogger implements StackLogger {
 
   @Override
   public void logError(String message) {
-    log.error(message);
+    if (isAboutBadInput(message)) {
+      log.debug(shortened(message)); // malformed packets from the network: expected, and not worth an error line each
+    } else {
+      log.error(shortened(message));
+    }
+  }
+
+  /** The RI reports every unparsable packet as an error, with all its bytes: that would let anyone flood the log. */
+  static boolean isAboutBadInput(String message) {
+    return message != null && (message.startsWith("Error while processing incoming")
+        || message.startsWith("Dropping") || message.contains("Missing a required header"));
+  }
+
+  static String shortened(String message) {
+    return message == null || message.length() <= 500 ? message : message.substring(0, 500) + "... (" + message.length()
+        + " characters)";
   }
 
   @Override
@@ -104,7 +119,11 @@ public final class Slf4jStackLogger implements StackLogger {
 
   @Override
   public void logError(String message, Exception ex) {
-    log.error(message, ex);
+    if (isAboutBadInput(message)) {
+      log.debug(shortened(message), ex);
+    } else {
+      log.error(shortened(message), ex);
+    }
   }
 
   @Override
