@@ -17,6 +17,7 @@ import dev.drgw.sip.CallRouting;
 import dev.drgw.sip.OperatorSide;
 import dev.drgw.sip.OptionsPolling;
 import dev.drgw.sip.PeerHealth;
+import dev.drgw.sip.SipMeters;
 import dev.drgw.sip.SipPeer;
 import dev.drgw.sip.TeamsSide;
 import dev.drgw.sip.TlsMaterial;
@@ -118,13 +119,15 @@ public final class Wiring implements AutoCloseable {
             : sip.bind();
         try {
           own(OperatorSide.start(sip.bind(), sip.operatorPort(), routing, follower::current,
-              new OptionsPolling(operatorPeers, sip.optionsInterval(), bindHost)));
+              new OptionsPolling(operatorPeers, sip.optionsInterval(), bindHost),
+            new SipMeters(metrics.registry(), "operator", sip.nodeRegion())));
         } catch (IllegalStateException e) {
           throw new IllegalStateException(e.getMessage() + " (DRGW_SIP_BIND, DRGW_SIP_OPERATOR_PORT)", e);
         }
         try {
           own(TeamsSide.start(sip.bind(), sip.teamsPort(), tls, routing, follower::current, App.Version.current(),
-              new OptionsPolling(proxies, sip.optionsInterval(), names.regionDomain(sip.nodeRegion()))));
+              new OptionsPolling(proxies, sip.optionsInterval(), names.regionDomain(sip.nodeRegion())),
+            new SipMeters(metrics.registry(), "teams", sip.nodeRegion())));
         } catch (IllegalStateException e) {
           throw new IllegalStateException(e.getMessage() + " (DRGW_SIP_BIND, DRGW_SIP_TEAMS_PORT)", e);
         }

@@ -30,8 +30,9 @@ public final class OperatorSide extends SipEdge {
 
   /** Listens on {@code bind}:{@code port} over UDP and TCP; fails with a message naming the address. */
   public static OperatorSide start(String bind, int port, CallRouting routing, Supplier<RoutingSnapshot> snapshot,
-      OptionsPolling peers) {
+      OptionsPolling peers, SipMeters meters) {
     OperatorSide side = new OperatorSide(routing, snapshot);
+    side.meters = meters;
     side.listen(baseProperties("drgw-operator-" + port), bind, port, List.of(ListeningPoint.UDP, ListeningPoint.TCP));
     log.info("SIP operator side listening on {}:{} (UDP and TCP)", bind, port);
     side.poll(peers, port);
@@ -45,8 +46,10 @@ public final class OperatorSide extends SipEdge {
         return withAllow(Response.OK, request);
       }
       case Request.INVITE -> {
+        meters.callAttempt();
         CallDecision decision = routing.fromOperator(snapshot.get(), request.getRequestURI().toString());
         if (decision instanceof CallDecision.Reject reject) {
+          meters.callRefused(reject.cause());
           log.info("call to {} refused: {} {}", request.getRequestURI(), reject.status(), reject.reason());
           return withReason(reject.status(), reject.reason(), request);
         }

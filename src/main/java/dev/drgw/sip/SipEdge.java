@@ -62,6 +62,7 @@ abstract class SipEdge implements SipListener, AutoCloseable {
   /** OPTIONS sent and not yet answered, by client transaction. */
   private final Map<ClientTransaction, SipPeer> polls = new ConcurrentHashMap<>();
   private PeerHealth health;
+  SipMeters meters;
   private ScheduledExecutorService poller;
 
   /** The stack's properties every side shares; a side may add its own. */
@@ -134,6 +135,7 @@ abstract class SipEdge implements SipListener, AutoCloseable {
   public final void processRequest(RequestEvent event) {
     Request request = event.getRequest();
     String method = request.getMethod();
+    meters.requestReceived(method);
     if (Request.ACK.equals(method)) {
       return; // ACKs of our non-2xx answers are absorbed by their transactions
     }
@@ -152,6 +154,7 @@ abstract class SipEdge implements SipListener, AutoCloseable {
         response = answer(request);
       }
       transaction.sendResponse(response);
+      meters.responseSent(response.getStatusCode());
     } catch (TransactionAlreadyExistsException retransmission) {
       log.debug("retransmission of {} absorbed", method);
     } catch (SipException | InvalidArgumentException | ParseException e) {
@@ -235,6 +238,7 @@ abstract class SipEdge implements SipListener, AutoCloseable {
   @Override
   public void processResponse(ResponseEvent event) {
     ClientTransaction transaction = event.getClientTransaction();
+    meters.responseReceived(event.getResponse().getStatusCode());
     if (transaction == null || event.getResponse().getStatusCode() < 200) {
       return;
     }

@@ -49,8 +49,9 @@ public final class TeamsSide extends SipEdge {
    * a client certificate the trusted CAs vouch for.
    */
   public static TeamsSide start(String bind, int port, TlsMaterial tls, CallRouting routing,
-      Supplier<RoutingSnapshot> snapshot, String version, OptionsPolling proxies) {
+      Supplier<RoutingSnapshot> snapshot, String version, OptionsPolling proxies, SipMeters meters) {
     TeamsSide side = new TeamsSide(routing, snapshot, version);
+    side.meters = meters;
     side.stackName = "drgw-teams-" + port;
     try {
       TlsNetworkLayer.register(side.stackName, tls.sslContext());
@@ -94,10 +95,12 @@ public final class TeamsSide extends SipEdge {
         return withAllow(Response.OK, request);
       }
       case Request.INVITE -> {
+        meters.callAttempt();
         String host = request.getRequestURI() instanceof SipURI uri ? uri.getHost() : null;
         CallDecision decision = routing.fromTeams(snapshot.get(), host, uriOf(request.getHeader("P-Asserted-Identity")),
             uriOf(request.getHeader(FromHeader.NAME)));
         if (decision instanceof CallDecision.Reject reject) {
+          meters.callRefused(reject.cause());
           log.info("call from Teams to {} refused: {} {}", request.getRequestURI(), reject.status(), reject.reason());
           return withReason(reject.status(), reject.reason(), request);
         }

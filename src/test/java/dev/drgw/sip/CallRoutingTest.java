@@ -30,6 +30,11 @@ class CallRoutingTest {
   static final String BASE = "gw.example.net";
   static final String TENANT = "5f2c3b1e-8a3d-4b53-9a5e-0c3a8f6d2b11";
   static final DeploymentNames NAMES = new DeploymentNames(BASE, 2, "1r%d");
+  /** Meters for the tests that start a side by itself (not read by those tests). */
+  static final SipMeters METERS_OPERATOR =
+      new SipMeters(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "operator", 1);
+  static final SipMeters METERS_TEAMS =
+      new SipMeters(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "teams", 1);
   static final CallRouting.Headers HEADERS =
       new CallRouting.Headers("X-MS-Operator-Content", Optional.of("X-MS-TenantID"));
 

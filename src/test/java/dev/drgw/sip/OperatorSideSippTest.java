@@ -33,7 +33,7 @@ class OperatorSideSippTest {
     port = Sipp.freePort();
     CallRouting routing = new CallRouting(CallRoutingTest.NAMES, 1, CallRoutingTest.HEADERS);
     side = OperatorSide.start("127.0.0.1", port, routing, () -> CallRoutingTest.SNAPSHOT,
-        new OptionsPolling(new PeerHealth(List.of()), java.time.Duration.ofMinutes(1), "127.0.0.1"));
+        new OptionsPolling(new PeerHealth(List.of()), java.time.Duration.ofMinutes(1), "127.0.0.1"), CallRoutingTest.METERS_OPERATOR);
   }
 
   @AfterAll

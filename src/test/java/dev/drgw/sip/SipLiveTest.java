@@ -178,4 +178,29 @@ class SipLiveTest {
     String metrics = server.anonymous().get("/metrics").body();
     assertThat(metrics).containsPattern("drgw_sip_peer_up\\{peer=\"localhost:[0-9]+\",side=\"teams\"} 0.0");
   }
+
+  @Test
+  void callsAndRefusalsAreCountedInMetricsBySideRegionAndReason() throws Exception {
+    Sipp.Run refused = call("operator-invite-404.xml", "+441273659998");
+    assertThat(refused.exitCode()).as(refused.output()).isZero();
+    assertThat(Sipp.call(port, "operator-options.xml", "u1", Optional.empty()).exitCode()).isZero();
+
+    String metrics = server.anonymous().get("/metrics").body();
+
+    assertThat(counter(metrics, "drgw_sip_call_refused_total", "reason=\"called_number_unknown\",region=\"1\",side=\"operator\""))
+        .isGreaterThanOrEqualTo(1);
+    assertThat(counter(metrics, "drgw_sip_requests_received_total", "method=\"OPTIONS\",region=\"1\",side=\"operator\""))
+        .isGreaterThanOrEqualTo(1);
+    assertThat(counter(metrics, "drgw_sip_requests_received_total", "method=\"INVITE\",region=\"1\",side=\"operator\""))
+        .isGreaterThanOrEqualTo(1);
+    assertThat(counter(metrics, "drgw_sip_responses_sent_total", "class=\"4xx\",region=\"1\",side=\"operator\""))
+        .isGreaterThanOrEqualTo(1);
+    assertThat(counter(metrics, "drgw_sip_call_attempts_total", "region=\"1\",side=\"operator\""))
+        .isGreaterThanOrEqualTo(1);
+  }
+
+  private static double counter(String metrics, String name, String labels) {
+    return metrics.lines().filter(l -> l.startsWith(name + "{" + labels + "}"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(-1);
+  }
 }

@@ -40,7 +40,7 @@ class TeamsSideTlsTest {
     port = Sipp.freePort();
     side = TeamsSide.start("127.0.0.1", port, tls, new CallRouting(CallRoutingTest.NAMES, 1, CallRoutingTest.HEADERS),
         () -> CallRoutingTest.SNAPSHOT, "test",
-        new OptionsPolling(new PeerHealth(List.of()), java.time.Duration.ofMinutes(1), "1r1.gw.example.net"));
+        new OptionsPolling(new PeerHealth(List.of()), java.time.Duration.ofMinutes(1), "1r1.gw.example.net"), CallRoutingTest.METERS_TEAMS);
     microsoft = ca.sslContext(ca.issue("sip.pstnhub.microsoft.com", List.of("sip.pstnhub.microsoft.com"), List.of(),
         true, true), true);
   }
