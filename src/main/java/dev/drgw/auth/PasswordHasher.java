@@ -6,8 +6,13 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 public final class PasswordHasher {
 
   private static final int COST = 12;
-  /** A real hash to compare against when the user does not exist, so timing tells nothing. */
-  private static final String DUMMY = new BCryptPasswordEncoder(COST).encode("no such user at all");
+  /**
+   * A real hash to compare against when the user does not exist, so timing tells nothing; made
+   * on first use (a bcrypt hash takes a quarter of a second, not worth spending at start-up).
+   */
+  private static final class Dummy {
+    static final String HASH = new BCryptPasswordEncoder(COST).encode("no such user at all");
+  }
 
   private final BCryptPasswordEncoder encoder = new BCryptPasswordEncoder(COST);
 
@@ -17,7 +22,7 @@ public final class PasswordHasher {
 
   /** Whether the password matches the hash; with a null hash, spends the same time and says no. */
   public boolean matches(char[] password, String hash) {
-    boolean ok = encoder.matches(java.nio.CharBuffer.wrap(password), hash == null ? DUMMY : hash);
+    boolean ok = encoder.matches(java.nio.CharBuffer.wrap(password), hash == null ? Dummy.HASH : hash);
     return hash != null && ok;
   }
 }

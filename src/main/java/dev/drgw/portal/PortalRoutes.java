@@ -689,9 +689,14 @@ public final class PortalRoutes {
         report.applied(), report.errors()));
   }
 
+  /** The {@code {number}} of the path, a literal '+' kept (it is not a space here). */
+  private static String numberParam(Context ctx) {
+    return java.net.URLDecoder.decode(pathParam(ctx, "number").replace("+", "%2B"), StandardCharsets.UTF_8);
+  }
+
   private void numberPage(Context ctx, Sessions.Session s) {
     String account = pathParam(ctx, "account");
-    String tn = java.net.URLDecoder.decode(pathParam(ctx, "number").replace("+", "%2B"), StandardCharsets.UTF_8);
+    String tn = numberParam(ctx);
     Stored<NumberEntry> n = numbers.get(account, tn);
     render(ctx, 200, "number", new Views.NumberEdit(layout(s, "Number " + tn), account, tn,
         n.value().directRoutingEnabled(), nz(n.value().customSipHeader()), status.ofNumber(n).serviceStatus().wire(),
@@ -700,7 +705,7 @@ public final class PortalRoutes {
 
   private void updateNumber(Context ctx, Sessions.Session s) {
     String account = pathParam(ctx, "account");
-    String tn = java.net.URLDecoder.decode(pathParam(ctx, "number").replace("+", "%2B"), StandardCharsets.UTF_8);
+    String tn = numberParam(ctx);
     boolean dr = ctx.formParam("directRouting") != null;
     String header = param(ctx, "customSipHeader");
     String etag = param(ctx, "etag");

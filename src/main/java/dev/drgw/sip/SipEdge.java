@@ -1,6 +1,8 @@
 package dev.drgw.sip;
 
+import dev.drgw.snapshot.RoutingSnapshot;
 import java.text.ParseException;
+import java.util.function.Supplier;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -62,7 +64,15 @@ abstract class SipEdge implements SipListener, AutoCloseable {
   /** OPTIONS sent and not yet answered, by client transaction. */
   private final Map<ClientTransaction, SipPeer> polls = new ConcurrentHashMap<>();
   private PeerHealth health;
-  SipMeters meters;
+  final CallRouting routing;
+  final Supplier<RoutingSnapshot> snapshot;
+  final SipMeters meters;
+
+  SipEdge(CallRouting routing, Supplier<RoutingSnapshot> snapshot, SipMeters meters) {
+    this.routing = routing;
+    this.snapshot = snapshot;
+    this.meters = meters;
+  }
   private ScheduledExecutorService poller;
 
   /** The stack's properties every side shares; a side may add its own. */
@@ -128,8 +138,36 @@ abstract class SipEdge implements SipListener, AutoCloseable {
         || "SIP/2.0".equalsIgnoreCase(r.getRequestLine().getSipVersion());
   }
 
-  /** The answer to a request other than ACK. */
-  abstract Response answer(Request request) throws ParseException;
+  /** The side's decision on a new call (an initial INVITE). */
+  abstract CallDecision decide(Request invite);
+
+  /** The reason phrase of the 503 for a call the decision allows but drgw cannot carry yet. */
+  abstract String notCarriedYet();
+
+  /** The answer to a request other than ACK; the same on both sides but for the call decision. */
+  private Response answer(Request request) throws ParseException {
+    switch (request.getMethod()) {
+      case Request.OPTIONS -> {
+        return withAllow(Response.OK, request);
+      }
+      case Request.INVITE -> {
+        meters.callAttempt();
+        CallDecision decision = decide(request);
+        if (decision instanceof CallDecision.Reject reject) {
+          meters.callRefused(reject.cause());
+          log.info("call to {} refused: {} {}", request.getRequestURI(), reject.status(), reject.reason());
+          return withReason(reject.status(), reject.reason(), request);
+        }
+        return withReason(Response.SERVICE_UNAVAILABLE, notCarriedYet(), request);
+      }
+      case Request.BYE, Request.CANCEL -> {
+        return messages.createResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, request);
+      }
+      default -> {
+        return withAllow(Response.METHOD_NOT_ALLOWED, request);
+      }
+    }
+  }
 
   @Override
   public final void processRequest(RequestEvent event) {
@@ -153,6 +191,7 @@ abstract class SipEdge implements SipListener, AutoCloseable {
       } else {
         response = answer(request);
       }
+      decorate(response);
       transaction.sendResponse(response);
       meters.responseSent(response.getStatusCode());
     } catch (TransactionAlreadyExistsException retransmission) {
@@ -230,8 +269,8 @@ abstract class SipEdge implements SipListener, AutoCloseable {
   /** Timer T1 of our OPTIONS: unanswered after 64 × T1 = 8 s, the peer counts as down. */
   static final int OPTIONS_T1_MS = 125;
 
-  /** Adds a side's own headers to a request drgw sends (e.g. X-MS-SBC toward Teams). */
-  void decorate(Request request) throws ParseException {
+  /** Adds a side's own headers to every request and response it sends (e.g. X-MS-SBC toward Teams). */
+  void decorate(javax.sip.message.Message message) throws ParseException {
     // nothing by default
   }
 

@@ -74,11 +74,7 @@ public final class Slf4jStackLogger implements StackLogger {
 
   @Override
   public void logError(String message) {
-    if (isAboutBadInput(message)) {
-      log.debug(shortened(message)); // malformed packets from the network: expected, and not worth an error line each
-    } else {
-      log.error(shortened(message));
-    }
+    logError(message, null);
   }
 
   /** The RI reports every unparsable packet as an error, with all its bytes: that would let anyone flood the log. */
@@ -120,7 +116,7 @@ public final class Slf4jStackLogger implements StackLogger {
   @Override
   public void logError(String message, Exception ex) {
     if (isAboutBadInput(message)) {
-      log.debug(shortened(message), ex);
+      log.debug(shortened(message), ex); // malformed packets from the network: expected, not an error line each
     } else {
       log.error(shortened(message), ex);
     }

@@ -12,7 +12,6 @@ import javax.sip.header.FromHeader;
 import javax.sip.header.Header;
 import javax.sip.header.HeaderAddress;
 import javax.sip.message.Request;
-import javax.sip.message.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,15 +32,14 @@ public final class TeamsSide extends SipEdge {
       "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
       "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256");
 
-  private final CallRouting routing;
-  private final Supplier<RoutingSnapshot> snapshot;
   private final String sbc;
-  private String stackName;
+  private final String stackName;
 
-  private TeamsSide(CallRouting routing, Supplier<RoutingSnapshot> snapshot, String version) {
-    this.routing = routing;
-    this.snapshot = snapshot;
+  private TeamsSide(CallRouting routing, Supplier<RoutingSnapshot> snapshot, SipMeters meters, String version,
+      int port) {
+    super(routing, snapshot, meters);
     this.sbc = "drgw/teams/" + version;
+    this.stackName = "drgw-teams-" + port;
   }
 
   /**
@@ -50,9 +48,7 @@ public final class TeamsSide extends SipEdge {
    */
   public static TeamsSide start(String bind, int port, TlsMaterial tls, CallRouting routing,
       Supplier<RoutingSnapshot> snapshot, String version, OptionsPolling proxies, SipMeters meters) {
-    TeamsSide side = new TeamsSide(routing, snapshot, version);
-    side.meters = meters;
-    side.stackName = "drgw-teams-" + port;
+    TeamsSide side = new TeamsSide(routing, snapshot, meters, version, port);
     try {
       TlsNetworkLayer.register(side.stackName, tls.sslContext());
     } catch (GeneralSecurityException e) {
@@ -78,41 +74,20 @@ public final class TeamsSide extends SipEdge {
   }
 
   @Override
-  void decorate(Request request) throws ParseException {
-    request.addHeader(headers.createHeader(SBC_HEADER, sbc));
+  void decorate(javax.sip.message.Message message) throws ParseException {
+    message.addHeader(headers.createHeader(SBC_HEADER, sbc));
   }
 
   @Override
-  Response answer(Request request) throws ParseException {
-    Response response = decide(request);
-    response.addHeader(headers.createHeader(SBC_HEADER, sbc));
-    return response;
+  CallDecision decide(Request invite) {
+    String host = invite.getRequestURI() instanceof SipURI uri ? uri.getHost() : null;
+    return routing.fromTeams(snapshot.get(), host, uriOf(invite.getHeader("P-Asserted-Identity")),
+        uriOf(invite.getHeader(FromHeader.NAME)));
   }
 
-  private Response decide(Request request) throws ParseException {
-    switch (request.getMethod()) {
-      case Request.OPTIONS -> {
-        return withAllow(Response.OK, request);
-      }
-      case Request.INVITE -> {
-        meters.callAttempt();
-        String host = request.getRequestURI() instanceof SipURI uri ? uri.getHost() : null;
-        CallDecision decision = routing.fromTeams(snapshot.get(), host, uriOf(request.getHeader("P-Asserted-Identity")),
-            uriOf(request.getHeader(FromHeader.NAME)));
-        if (decision instanceof CallDecision.Reject reject) {
-          meters.callRefused(reject.cause());
-          log.info("call from Teams to {} refused: {} {}", request.getRequestURI(), reject.status(), reject.reason());
-          return withReason(reject.status(), reject.reason(), request);
-        }
-        return withReason(Response.SERVICE_UNAVAILABLE, "Calls to the operator network are not carried yet", request);
-      }
-      case Request.BYE, Request.CANCEL -> {
-        return messages.createResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, request);
-      }
-      default -> {
-        return withAllow(Response.METHOD_NOT_ALLOWED, request);
-      }
-    }
+  @Override
+  String notCarriedYet() {
+    return "Calls to the operator network are not carried yet";
   }
 
   private static String uriOf(Header header) {

@@ -137,23 +137,10 @@ public final class ApiClient {
   }
 
   /** A response: status, headers, body text and (when JSON) parsed body. */
-  public static final class Response {
-    private final HttpResponse<String> raw;
+  public static final class Response extends HttpAnswer {
 
     Response(HttpResponse<String> raw) {
-      this.raw = raw;
-    }
-
-    public int status() {
-      return raw.statusCode();
-    }
-
-    public String body() {
-      return raw.body();
-    }
-
-    public String header(String name) {
-      return raw.headers().firstValue(name).orElse(null);
+      super(raw);
     }
 
     public JsonNode json() {

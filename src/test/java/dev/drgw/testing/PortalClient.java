@@ -198,23 +198,10 @@ public final class PortalClient {
   }
 
   /** A portal answer: status, headers and body, with a few readers for the page's fields. */
-  public static final class Response {
-    private final HttpResponse<String> raw;
+  public static final class Response extends HttpAnswer {
 
     Response(HttpResponse<String> raw) {
-      this.raw = raw;
-    }
-
-    public int status() {
-      return raw.statusCode();
-    }
-
-    public String body() {
-      return raw.body();
-    }
-
-    public String header(String name) {
-      return raw.headers().firstValue(name).orElse(null);
+      super(raw);
     }
 
     public String location() {
