@@ -82,6 +82,21 @@ class PortalHttpTest {
   }
 
   @Test
+  void behindAnHttpsProxyTheCookieIsSecureAndOnPlainHttpItIsNot() throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.net.http.HttpRequest.Builder login =
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl() + "/portal/login"));
+
+    String proxied = http.send(login.copy().header("X-Forwarded-Proto", "https").build(),
+        java.net.http.HttpResponse.BodyHandlers.discarding()).headers().firstValue("Set-Cookie").orElseThrow();
+    String plain = http.send(login.build(), java.net.http.HttpResponse.BodyHandlers.discarding())
+        .headers().firstValue("Set-Cookie").orElseThrow();
+
+    assertThat(attributes(proxied)).contains("Secure", "HttpOnly");
+    assertThat(attributes(plain)).doesNotContain("Secure").contains("HttpOnly");
+  }
+
+  @Test
   void signInIssuesANewSessionIdAndTheOneBeforeIsWorthless() {
     PortalClient c = client();
     c.get("/portal/login");
@@ -376,6 +391,22 @@ class PortalHttpTest {
     assertThat(r.status()).as(r.toString()).isEqualTo(200);
     assertThat(applied(r)).isZero();
     assertThat(reportRows(r)).isNotEmpty();
+    assertThat(numberCount(account)).isZero();
+  }
+
+  @Test
+  void aFileThatIsNotUtf8IsRefusedWholeWithTheFix() {
+    String account = drAccount();
+    // "+442..." rows in Latin-1 with an é (0xE9) in a header value: not UTF-8
+    byte[] latin1 = (number(7, 1) + "," + account + ",true,caf\u00e9\n" + number(7, 2) + "," + account + ",true,\n")
+        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+
+    Response r = signedIn("wendy").upload(uploadPath(account), "latin1.csv", latin1);
+
+    assertThat(r.status()).as(r.toString()).isEqualTo(200);
+    assertThat(applied(r)).isZero();
+    assertThat(reportRows(r)).singleElement().extracting(ReportRow::message).asString()
+        .contains("not UTF-8 text").contains("CSV UTF-8");
     assertThat(numberCount(account)).isZero();
   }
 
