@@ -14,6 +14,7 @@ import dev.drgw.config.Config;
 import dev.drgw.config.ConfigException;
 import dev.drgw.dns.DnsService;
 import dev.drgw.sip.CallRouting;
+import dev.drgw.sip.Calls;
 import dev.drgw.sip.OperatorSide;
 import dev.drgw.sip.OptionsPolling;
 import dev.drgw.sip.PeerHealth;
@@ -115,19 +116,21 @@ public final class Wiring implements AutoCloseable {
         sipPeers.put("teams", proxies);
         sipPeers.put("operator", operatorPeers);
         sipPeers.forEach((side, health) -> peerGauges(metrics, side, health));
+        Calls calls = own(new Calls(java.time.Duration.ofSeconds(2), sip.customHeaderName()));
+        activeCallGauges(metrics, sip.nodeRegion(), calls);
         String bindHost = sip.bind().equals("0.0.0.0") || sip.bind().equals("::") ? names.regionDomain(sip.nodeRegion())
             : sip.bind();
         try {
           own(OperatorSide.start(sip.bind(), sip.operatorPort(), routing, follower::current,
               new OptionsPolling(operatorPeers, sip.optionsInterval(), bindHost),
-            new SipMeters(metrics.registry(), "operator", sip.nodeRegion())));
+            new SipMeters(metrics.registry(), "operator", sip.nodeRegion()), calls));
         } catch (IllegalStateException e) {
           throw new IllegalStateException(e.getMessage() + " (DRGW_SIP_BIND, DRGW_SIP_OPERATOR_PORT)", e);
         }
         try {
           own(TeamsSide.start(sip.bind(), sip.teamsPort(), tls, routing, follower::current, App.Version.current(),
               new OptionsPolling(proxies, sip.optionsInterval(), names.regionDomain(sip.nodeRegion())),
-            new SipMeters(metrics.registry(), "teams", sip.nodeRegion())));
+            new SipMeters(metrics.registry(), "teams", sip.nodeRegion()), calls));
         } catch (IllegalStateException e) {
           throw new IllegalStateException(e.getMessage() + " (DRGW_SIP_BIND, DRGW_SIP_TEAMS_PORT)", e);
         }
@@ -258,6 +261,16 @@ public final class Wiring implements AutoCloseable {
   }
 
   /** drgw_sip_peer_up{side,peer}: 1 up, 0 down, -1 not polled yet. */
+  /** Calls in progress by direction, the ACG "active calls". */
+  private static void activeCallGauges(Metrics metrics, int region, Calls calls) {
+    io.micrometer.core.instrument.Gauge.builder(Metrics.PREFIX + "sip.active.calls", calls, Calls::activeToTeams)
+        .tag("direction", "to_teams").tag("region", Integer.toString(region))
+        .description("Calls in progress from the operator network to Teams").register(metrics.registry());
+    io.micrometer.core.instrument.Gauge.builder(Metrics.PREFIX + "sip.active.calls", calls, Calls::activeFromTeams)
+        .tag("direction", "from_teams").tag("region", Integer.toString(region))
+        .description("Calls in progress from Teams to the operator network").register(metrics.registry());
+  }
+
   private static void peerGauges(Metrics metrics, String side, PeerHealth health) {
     for (SipPeer peer : health.peers()) {
       io.micrometer.core.instrument.Gauge.builder(Metrics.PREFIX + "sip.peer.up", health,

@@ -17,16 +17,19 @@ public final class OperatorSide extends SipEdge {
 
   private static final Logger log = LoggerFactory.getLogger(OperatorSide.class);
 
-  private OperatorSide(CallRouting routing, Supplier<RoutingSnapshot> snapshot, SipMeters meters) {
-    super(routing, snapshot, meters);
+  private OperatorSide(CallRouting routing, Supplier<RoutingSnapshot> snapshot, SipMeters meters, Calls calls) {
+    super(routing, snapshot, meters, calls);
   }
 
   /** Listens on {@code bind}:{@code port} over UDP and TCP; fails with a message naming the address. */
   public static OperatorSide start(String bind, int port, CallRouting routing, Supplier<RoutingSnapshot> snapshot,
-      OptionsPolling peers, SipMeters meters) {
-    OperatorSide side = new OperatorSide(routing, snapshot, meters);
+      OptionsPolling peers, SipMeters meters, Calls calls) {
+    OperatorSide side = new OperatorSide(routing, snapshot, meters, calls);
+    side.port = port;
+    side.contactHost = peers.contactHost();
     side.listen(baseProperties("drgw-operator-" + port), bind, port, List.of(ListeningPoint.UDP, ListeningPoint.TCP));
     log.info("SIP operator side listening on {}:{} (UDP and TCP)", bind, port);
+    calls.attach(side);
     side.poll(peers, port);
     return side;
   }
@@ -36,8 +39,4 @@ public final class OperatorSide extends SipEdge {
     return routing.fromOperator(snapshot.get(), invite.getRequestURI().toString());
   }
 
-  @Override
-  String notCarriedYet() {
-    return "Calls to Teams are not carried yet";
-  }
 }

@@ -48,6 +48,25 @@ public final class PeerHealth {
     return s == null ? State.UNKNOWN : s.state();
   }
 
+  /**
+   * The peers in the order calls try them: configured order, but peers known to be down after
+   * the ones up or not yet polled (they are still tried last: OPTIONS may be stale).
+   */
+  public List<SipPeer> inOrderOfHealth() {
+    List<SipPeer> out = new java.util.ArrayList<>(peers.size());
+    for (SipPeer p : peers) {
+      if (state(p) != State.DOWN) {
+        out.add(p);
+      }
+    }
+    for (SipPeer p : peers) {
+      if (state(p) == State.DOWN) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
   public List<SipPeer> peers() {
     return peers;
   }

@@ -45,15 +45,16 @@ import org.slf4j.LoggerFactory;
  * logging, message size limit, listening points) and the answering of requests through server
  * transactions. A side says what to answer ({@link #answer}); this class does the rest.
  */
-abstract class SipEdge implements SipListener, AutoCloseable {
+abstract class SipEdge implements gov.nist.javax.sip.SipListenerExt, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SipEdge.class);
 
   /** ACG's limit; larger messages are refused by the stack. */
   static final int MAX_MESSAGE_BYTES = 10 * 1024;
 
-  /** Methods answered today; also the Allow header. */
-  static final List<String> ALLOWED = List.of("INVITE", "ACK", "OPTIONS", "CANCEL", "BYE");
+  /** Methods drgw takes (within a call, every other method is passed to the other leg); also the Allow header. */
+  static final List<String> ALLOWED = List.of("INVITE", "ACK", "OPTIONS", "CANCEL", "BYE", "UPDATE", "PRACK", "INFO",
+      "NOTIFY");
 
   private SipStack stack;
   private SipProvider provider;
@@ -67,11 +68,16 @@ abstract class SipEdge implements SipListener, AutoCloseable {
   final CallRouting routing;
   final Supplier<RoutingSnapshot> snapshot;
   final SipMeters meters;
+  final Calls calls;
+  /** drgw's port and host name on this side, as Via and Contact give them. */
+  int port;
+  String contactHost;
 
-  SipEdge(CallRouting routing, Supplier<RoutingSnapshot> snapshot, SipMeters meters) {
+  SipEdge(CallRouting routing, Supplier<RoutingSnapshot> snapshot, SipMeters meters, Calls calls) {
     this.routing = routing;
     this.snapshot = snapshot;
     this.meters = meters;
+    this.calls = calls;
   }
   private ScheduledExecutorService poller;
 
@@ -141,16 +147,20 @@ abstract class SipEdge implements SipListener, AutoCloseable {
   /** The side's decision on a new call (an initial INVITE). */
   abstract CallDecision decide(Request invite);
 
-  /** The reason phrase of the 503 for a call the decision allows but drgw cannot carry yet. */
-  abstract String notCarriedYet();
-
-  /** The answer to a request other than ACK; the same on both sides but for the call decision. */
-  private Response answer(Request request) throws ParseException {
+  /**
+   * The answer to a request outside any call, or null when the request started or cancelled a
+   * call (answered by {@link Calls}).
+   */
+  private Response answer(ServerTransaction transaction, Request request)
+      throws ParseException, SipException, InvalidArgumentException {
     switch (request.getMethod()) {
       case Request.OPTIONS -> {
         return withAllow(Response.OK, request);
       }
       case Request.INVITE -> {
+        if (toTag(request) != null) {
+          return messages.createResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, request);
+        }
         meters.callAttempt();
         CallDecision decision = decide(request);
         if (decision instanceof CallDecision.Reject reject) {
@@ -158,9 +168,14 @@ abstract class SipEdge implements SipListener, AutoCloseable {
           log.info("call to {} refused: {} {}", request.getRequestURI(), reject.status(), reject.reason());
           return withReason(reject.status(), reject.reason(), request);
         }
-        return withReason(Response.SERVICE_UNAVAILABLE, notCarriedYet(), request);
+        calls.start(this, transaction, request, decision);
+        return null;
       }
-      case Request.BYE, Request.CANCEL -> {
+      case Request.CANCEL -> {
+        return calls.cancel(this, transaction, request) ? null
+            : messages.createResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, request);
+      }
+      case Request.BYE, Request.UPDATE, Request.PRACK, Request.INFO, Request.NOTIFY -> {
         return messages.createResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, request);
       }
       default -> {
@@ -169,12 +184,21 @@ abstract class SipEdge implements SipListener, AutoCloseable {
     }
   }
 
+  private static String toTag(Request request) {
+    return request.getHeader(javax.sip.header.ToHeader.NAME) instanceof javax.sip.header.ToHeader to ? to.getTag() : null;
+  }
+
   @Override
   public final void processRequest(RequestEvent event) {
     Request request = event.getRequest();
     String method = request.getMethod();
     meters.requestReceived(method);
+    javax.sip.Dialog dialog = event.getDialog();
+    Call call = dialog != null && dialog.getApplicationData() instanceof Call c ? c : null;
     if (Request.ACK.equals(method)) {
+      if (call != null) {
+        calls.ack(call, dialog, request); // the ACK of a 2xx drgw passed on
+      }
       return; // ACKs of our non-2xx answers are absorbed by their transactions
     }
     try {
@@ -188,17 +212,91 @@ abstract class SipEdge implements SipListener, AutoCloseable {
             request);
       } else if (!isSip20(request)) {
         response = messages.createResponse(Response.VERSION_NOT_SUPPORTED, request);
+      } else if (call != null && !Request.CANCEL.equals(method)) {
+        calls.inDialog(this, call, dialog, transaction, request);
+        response = null;
       } else {
-        response = answer(request);
+        response = answer(transaction, request);
       }
-      decorate(response);
-      transaction.sendResponse(response);
-      meters.responseSent(response.getStatusCode());
+      if (response != null) {
+        respond(transaction, response);
+      }
     } catch (TransactionAlreadyExistsException retransmission) {
       log.debug("retransmission of {} absorbed", method);
     } catch (SipException | InvalidArgumentException | ParseException e) {
       log.warn("cannot answer {}: {}", method, e.toString());
     }
+  }
+
+  /** Sends {@code response} on {@code transaction} with this side's own headers, and counts it. */
+  final void respond(ServerTransaction transaction, Response response)
+      throws SipException, InvalidArgumentException, ParseException {
+    decorate(response);
+    transaction.sendResponse(response);
+    meters.responseSent(response.getStatusCode());
+  }
+
+  final SipProvider provider() {
+    return provider;
+  }
+
+  /** The peers calls from this side go to, with what OPTIONS knows of them. */
+  final PeerHealth health() {
+    return health;
+  }
+
+  /**
+   * A new INVITE as {@code plan} says, with the headers of {@code original} that cross
+   * ({@link LegRules#INVITE_HEADERS}), its body, Max-Forwards one lower, and this side's own
+   * headers. The Via branch is the stack's.
+   */
+  final Request newInvite(LegRules.LegPlan plan, Request original)
+      throws ParseException, InvalidArgumentException {
+    javax.sip.header.FromHeader from = (javax.sip.header.FromHeader) headers.createHeader("From", plan.from());
+    from.setTag(Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE));
+    javax.sip.header.ToHeader to = (javax.sip.header.ToHeader) headers.createHeader("To", plan.to());
+    javax.sip.address.URI target = addresses.createURI(plan.requestUri());
+    String transport = target instanceof SipURI sip && sip.getTransportParam() != null ? sip.getTransportParam()
+        : this instanceof TeamsSide ? "tls" : "udp";
+    int hops = original.getHeader("Max-Forwards") instanceof javax.sip.header.MaxForwardsHeader mf
+        ? Math.min(mf.getMaxForwards() - 1, 70) : 70;
+    Request out = messages.createRequest(target, Request.INVITE, provider.getNewCallId(),
+        headers.createCSeqHeader(1L, Request.INVITE), from, to,
+        List.of(headers.createViaHeader(contactHost, port, transport, null)), headers.createMaxForwardsHeader(hops));
+    out.addHeader(headers.createHeader("Contact", plan.contact()));
+    for (String name : headerNames(original)) {
+      if (LegRules.crosses(LegRules.INVITE_HEADERS, name)) {
+        for (javax.sip.header.Header h : headers(original, name)) {
+          out.addHeader((javax.sip.header.Header) h.clone());
+        }
+      }
+    }
+    for (Map.Entry<String, String> h : plan.headers()) {
+      out.addHeader(headers.createHeader(h.getKey(), h.getValue()));
+    }
+    byte[] content = original.getRawContent();
+    if (content != null && content.length > 0
+        && original.getHeader("Content-Type") instanceof javax.sip.header.ContentTypeHeader type) {
+      out.setContent(content, (javax.sip.header.ContentTypeHeader) type.clone());
+    }
+    decorate(out);
+    return out;
+  }
+
+  /** The names of {@code message}'s headers (the JAIN-SIP API predates generics). */
+  @SuppressWarnings("unchecked")
+  static List<String> headerNames(javax.sip.message.Message message) {
+    List<String> out = new java.util.ArrayList<>();
+    message.getHeaderNames().forEachRemaining(n -> out.add((String) n));
+    return out;
+  }
+
+  /** Every header of {@code message} named {@code name}. */
+  @SuppressWarnings("unchecked")
+  static List<javax.sip.header.Header> headers(javax.sip.message.Message message, String name) {
+    List<javax.sip.header.Header> out = new java.util.ArrayList<>();
+    message.getHeaders(name).forEachRemaining(h -> out.add((javax.sip.header.Header) h));
+    return out;
   }
 
   /** A response with an Allow header listing {@link #ALLOWED}. */
@@ -222,6 +320,8 @@ abstract class SipEdge implements SipListener, AutoCloseable {
     PeerHealth peers = polling.peers();
     Duration interval = polling.interval();
     String contactHost = polling.contactHost();
+    this.contactHost = contactHost;
+    this.port = contactPort;
     health = peers;
     poller = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "drgw-sip-options-" + contactPort);
@@ -278,6 +378,9 @@ abstract class SipEdge implements SipListener, AutoCloseable {
   public void processResponse(ResponseEvent event) {
     ClientTransaction transaction = event.getClientTransaction();
     meters.responseReceived(event.getResponse().getStatusCode());
+    if (calls.response(event)) {
+      return;
+    }
     if (transaction == null || event.getResponse().getStatusCode() < 200) {
       return;
     }
@@ -290,6 +393,9 @@ abstract class SipEdge implements SipListener, AutoCloseable {
   @Override
   public void processTimeout(TimeoutEvent event) {
     if (!event.isServerTransaction()) {
+      if (calls.timeout(event.getClientTransaction())) {
+        return;
+      }
       SipPeer peer = polls.remove(event.getClientTransaction());
       if (peer != null) {
         log.info("no answer to OPTIONS from {}", peer.name());
@@ -333,7 +439,12 @@ abstract class SipEdge implements SipListener, AutoCloseable {
 
   @Override
   public void processDialogTerminated(DialogTerminatedEvent event) {
-    // no dialogs yet
+    // calls end on BYE, CANCEL or failure; nothing is kept per dialog
+  }
+
+  @Override
+  public void processDialogTimeout(gov.nist.javax.sip.DialogTimeoutEvent event) {
+    calls.dialogTimeout(event.getDialog());
   }
 
   @Override

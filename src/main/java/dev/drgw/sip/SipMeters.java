@@ -40,6 +40,16 @@ public final class SipMeters {
     counter("drgw.sip.call.attempts", null, null).increment();
   }
 
+  /** A call this side received was answered (2xx) by the other side. */
+  void callAnswered() {
+    counter("drgw.sip.calls.answered", null, null).increment();
+  }
+
+  /** A call this side received and sent on failed: no peer took it (status: what the caller got). */
+  void callFailed(int status) {
+    counter("drgw.sip.call.failures", "class", statusClass(status)).increment();
+  }
+
   void callRefused(CallDecision.Cause cause) {
     counter("drgw.sip.call.refused", "reason", cause.name().toLowerCase(Locale.ROOT)).increment();
   }

@@ -35,9 +35,9 @@ public final class TeamsSide extends SipEdge {
   private final String sbc;
   private final String stackName;
 
-  private TeamsSide(CallRouting routing, Supplier<RoutingSnapshot> snapshot, SipMeters meters, String version,
-      int port) {
-    super(routing, snapshot, meters);
+  private TeamsSide(CallRouting routing, Supplier<RoutingSnapshot> snapshot, SipMeters meters, Calls calls,
+      String version, int port) {
+    super(routing, snapshot, meters, calls);
     this.sbc = "drgw/teams/" + version;
     this.stackName = "drgw-teams-" + port;
   }
@@ -47,8 +47,10 @@ public final class TeamsSide extends SipEdge {
    * a client certificate the trusted CAs vouch for.
    */
   public static TeamsSide start(String bind, int port, TlsMaterial tls, CallRouting routing,
-      Supplier<RoutingSnapshot> snapshot, String version, OptionsPolling proxies, SipMeters meters) {
-    TeamsSide side = new TeamsSide(routing, snapshot, meters, version, port);
+      Supplier<RoutingSnapshot> snapshot, String version, OptionsPolling proxies, SipMeters meters, Calls calls) {
+    TeamsSide side = new TeamsSide(routing, snapshot, meters, calls, version, port);
+    side.port = port;
+    side.contactHost = proxies.contactHost();
     try {
       TlsNetworkLayer.register(side.stackName, tls.sslContext());
     } catch (GeneralSecurityException e) {
@@ -56,6 +58,7 @@ public final class TeamsSide extends SipEdge {
     }
     Properties p = baseProperties(side.stackName);
     p.setProperty("gov.nist.javax.sip.NETWORK_LAYER", TlsNetworkLayer.class.getName());
+    p.setProperty("javax.sip.ROUTER_PATH", TeamsRouter.class.getName());
     p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Enabled");
     p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", "TLSv1.2,TLSv1.3");
     // The RI's default list is of old RSA-key-exchange and anonymous suites; these are TLS 1.3's
@@ -69,6 +72,7 @@ public final class TeamsSide extends SipEdge {
       throw e;
     }
     log.info("SIP Teams side listening on {}:{} (TLS, client certificates required)", bind, port);
+    calls.attach(side);
     side.poll(proxies, port);
     return side;
   }
@@ -85,10 +89,6 @@ public final class TeamsSide extends SipEdge {
         uriOf(invite.getHeader(FromHeader.NAME)));
   }
 
-  @Override
-  String notCarriedYet() {
-    return "Calls to the operator network are not carried yet";
-  }
 
   private static String uriOf(Header header) {
     return header instanceof HeaderAddress address && address.getAddress() != null

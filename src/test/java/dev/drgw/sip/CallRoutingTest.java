@@ -35,6 +35,11 @@ class CallRoutingTest {
       new SipMeters(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "operator", 1);
   static final SipMeters METERS_TEAMS =
       new SipMeters(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), "teams", 1);
+
+  /** A fresh call table for a side started alone (calls it allows find no other side: 503). */
+  static Calls calls() {
+    return new Calls(java.time.Duration.ofSeconds(2), "X-MS-Operator-Content");
+  }
   static final CallRouting.Headers HEADERS =
       new CallRouting.Headers("X-MS-Operator-Content", Optional.of("X-MS-TenantID"));
 

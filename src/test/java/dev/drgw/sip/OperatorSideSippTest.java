@@ -33,7 +33,7 @@ class OperatorSideSippTest {
     port = Sipp.freePort();
     CallRouting routing = new CallRouting(CallRoutingTest.NAMES, 1, CallRoutingTest.HEADERS);
     side = OperatorSide.start("127.0.0.1", port, routing, () -> CallRoutingTest.SNAPSHOT,
-        new OptionsPolling(new PeerHealth(List.of()), java.time.Duration.ofMinutes(1), "127.0.0.1"), CallRoutingTest.METERS_OPERATOR);
+        new OptionsPolling(new PeerHealth(List.of()), java.time.Duration.ofMinutes(1), "127.0.0.1"), CallRoutingTest.METERS_OPERATOR, CallRoutingTest.calls());
   }
 
   @AfterAll
@@ -74,7 +74,7 @@ class OperatorSideSippTest {
     Sipp.Run run = sipp("operator-invite-503.xml", "u1", Optional.of("+441273652000"));
 
     assertThat(run.exitCode()).as(run.output()).isZero();
-    assertThat(run.messages()).contains("SIP/2.0 503 Calls to Teams are not carried yet");
+    assertThat(run.messages()).contains("SIP/2.0 503 Teams side not running");
   }
 
   @Test

@@ -99,7 +99,7 @@ class OptionsPollingTest {
       int port = Sipp.freePort();
       try (TeamsSide polling = TeamsSide.start("127.0.0.1", port, tls,
           new CallRouting(CallRoutingTest.NAMES, 1, CallRoutingTest.HEADERS), () -> CallRoutingTest.SNAPSHOT, "9.9",
-          new OptionsPolling(health, Duration.ofSeconds(1), "1r1.gw.example.net"), CallRoutingTest.METERS_TEAMS)) {
+          new OptionsPolling(health, Duration.ofSeconds(1), "1r1.gw.example.net"), CallRoutingTest.METERS_TEAMS, CallRoutingTest.calls())) {
 
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
           assertThat(health.state(up.peer())).isEqualTo(PeerHealth.State.UP);
@@ -134,7 +134,7 @@ class OptionsPollingTest {
     PeerHealth health = new PeerHealth(List.of(sbc, silent));
     try (OperatorSide polling = OperatorSide.start("127.0.0.1", Sipp.freePort(),
         new CallRouting(CallRoutingTest.NAMES, 1, CallRoutingTest.HEADERS), () -> CallRoutingTest.SNAPSHOT,
-        new OptionsPolling(health, Duration.ofMinutes(1), "127.0.0.1"), CallRoutingTest.METERS_OPERATOR)) {
+        new OptionsPolling(health, Duration.ofMinutes(1), "127.0.0.1"), CallRoutingTest.METERS_OPERATOR, CallRoutingTest.calls())) {
 
       await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
         assertThat(health.state(sbc)).isEqualTo(PeerHealth.State.UP);

@@ -43,7 +43,7 @@ class SipHostileInputTest {
     CallRouting routing = new CallRouting(CallRoutingTest.NAMES, 1, CallRoutingTest.HEADERS);
     operatorPort = Sipp.freePort();
     operator = OperatorSide.start("127.0.0.1", operatorPort, routing, () -> CallRoutingTest.SNAPSHOT,
-        new OptionsPolling(new PeerHealth(List.of()), Duration.ofMinutes(1), "127.0.0.1"), CallRoutingTest.METERS_OPERATOR);
+        new OptionsPolling(new PeerHealth(List.of()), Duration.ofMinutes(1), "127.0.0.1"), CallRoutingTest.METERS_OPERATOR, CallRoutingTest.calls());
     Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "hostile-");
     TestCa ca = TestCa.create("drgw test CA");
     TestCa.Issued drgw = ca.issue("drgw", List.of("*.1r1.gw.example.net"), List.of(), true, true);
@@ -53,7 +53,7 @@ class SipHostileInputTest {
         true, true), true);
     teamsPort = Sipp.freePort();
     teams = TeamsSide.start("127.0.0.1", teamsPort, tls, routing, () -> CallRoutingTest.SNAPSHOT, "test",
-        new OptionsPolling(new PeerHealth(List.of()), Duration.ofMinutes(1), "1r1.gw.example.net"), CallRoutingTest.METERS_TEAMS);
+        new OptionsPolling(new PeerHealth(List.of()), Duration.ofMinutes(1), "1r1.gw.example.net"), CallRoutingTest.METERS_TEAMS, CallRoutingTest.calls());
   }
 
   @AfterAll

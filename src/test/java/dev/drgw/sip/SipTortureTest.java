@@ -47,7 +47,7 @@ class SipTortureTest {
     port = Sipp.freePort();
     side = OperatorSide.start("127.0.0.1", port, new CallRouting(CallRoutingTest.NAMES, 1, CallRoutingTest.HEADERS),
         () -> CallRoutingTest.SNAPSHOT,
-        new OptionsPolling(new PeerHealth(List.of()), Duration.ofMinutes(1), "127.0.0.1"), CallRoutingTest.METERS_OPERATOR);
+        new OptionsPolling(new PeerHealth(List.of()), Duration.ofMinutes(1), "127.0.0.1"), CallRoutingTest.METERS_OPERATOR, CallRoutingTest.calls());
   }
 
   @AfterAll

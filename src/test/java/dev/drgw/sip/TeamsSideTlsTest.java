@@ -40,7 +40,7 @@ class TeamsSideTlsTest {
     port = Sipp.freePort();
     side = TeamsSide.start("127.0.0.1", port, tls, new CallRouting(CallRoutingTest.NAMES, 1, CallRoutingTest.HEADERS),
         () -> CallRoutingTest.SNAPSHOT, "test",
-        new OptionsPolling(new PeerHealth(List.of()), java.time.Duration.ofMinutes(1), "1r1.gw.example.net"), CallRoutingTest.METERS_TEAMS);
+        new OptionsPolling(new PeerHealth(List.of()), java.time.Duration.ofMinutes(1), "1r1.gw.example.net"), CallRoutingTest.METERS_TEAMS, CallRoutingTest.calls());
     microsoft = ca.sslContext(ca.issue("sip.pstnhub.microsoft.com", List.of("sip.pstnhub.microsoft.com"), List.of(),
         true, true), true);
   }
@@ -76,7 +76,7 @@ class TeamsSideTlsTest {
   @Test
   void aScreenedCallerOfTheRightCustomerPassesTheDecision() throws Exception {
     assertThat(exchange(microsoft, invite("contoso.1r1.gw.example.net", "+441273652000")))
-        .startsWith("SIP/2.0 503 Calls to the operator network are not carried yet\r\n");
+        .startsWith("SIP/2.0 503 Operator side not running\r\n");
   }
 
   @Test

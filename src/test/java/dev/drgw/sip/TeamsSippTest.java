@@ -44,7 +44,7 @@ class TeamsSippTest {
     side = TeamsSide.start("127.0.0.1", teamsPort, tls, new CallRouting(CallRoutingTest.NAMES, 1, CallRoutingTest.HEADERS),
         () -> CallRoutingTest.SNAPSHOT, "test",
         new OptionsPolling(new PeerHealth(List.of()), Duration.ofMinutes(1), "1r1.gw.example.net"),
-        CallRoutingTest.METERS_TEAMS);
+        CallRoutingTest.METERS_TEAMS, CallRoutingTest.calls());
     hopPort = Sipp.freePort();
     socat = new ProcessBuilder(socatPath,
         "TCP-LISTEN:" + hopPort + ",bind=127.0.0.1,reuseaddr,fork",

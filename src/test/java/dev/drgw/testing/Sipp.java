@@ -49,6 +49,68 @@ public final class Sipp {
     return new Run(p.exitValue(), String.join("\n", out.lines().filter(l -> !l.isBlank()).toList()) + "\n" + err, trace);
   }
 
+  /**
+   * One call of {@code scenario} from local port {@code localPort}, with SIPp keywords
+   * ({@code -key name value}: {@code [name]} in the scenario).
+   */
+  public static Run call(int port, String scenario, String transport, Optional<String> service, int localPort,
+      java.util.Map<String, String> keys) throws Exception {
+    return start(Optional.of(port), scenario, transport, service, localPort, keys, 15).finish();
+  }
+
+  /** SIPp answering one call of {@code scenario} on {@code localPort} (a UAS scenario), in the background. */
+  public static Background serve(String scenario, String transport, int localPort, java.util.Map<String, String> keys)
+      throws Exception {
+    return start(Optional.empty(), scenario, transport, Optional.empty(), localPort, keys, 20);
+  }
+
+  /** A SIPp process; {@link #finish} waits for it and returns its outcome. */
+  public static final class Background {
+    private final Process process;
+    private final Path messages;
+    private final Path errors;
+    private final Path output;
+
+    private Background(Process process, Path dir) {
+      this.process = process;
+      this.messages = dir.resolve("messages.log");
+      this.errors = dir.resolve("errors.log");
+      this.output = dir.resolve("output.log");
+    }
+
+    public Run finish() throws Exception {
+      if (!process.waitFor(40, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("sipp did not finish: " + read(output));
+      }
+      String out = String.join("\n", read(output).lines().filter(l -> !l.isBlank()).toList());
+      return new Run(process.exitValue(), out + "\n" + read(errors), read(messages));
+    }
+
+    private static String read(Path file) throws IOException {
+      return Files.exists(file) ? Files.readString(file, StandardCharsets.ISO_8859_1) : "";
+    }
+  }
+
+  private static Background start(Optional<Integer> remotePort, String scenario, String transport,
+      Optional<String> service, int localPort, java.util.Map<String, String> keys, int timeoutSeconds)
+      throws Exception {
+    String sipp = Tools.require("sipp", "sip-tester");
+    Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "sipp-");
+    List<String> command = new ArrayList<>(List.of(sipp));
+    remotePort.ifPresent(p -> command.add("127.0.0.1:" + p));
+    command.addAll(List.of("-sf", SCENARIOS.resolve(scenario).toAbsolutePath().toString(),
+        "-t", transport, "-i", "127.0.0.1", "-p", Integer.toString(localPort),
+        "-m", "1", "-timeout", timeoutSeconds + "s", "-timeout_error", "-nostdin",
+        "-trace_msg", "-message_file", dir.resolve("messages.log").toString(),
+        "-trace_err", "-error_file", dir.resolve("errors.log").toString()));
+    service.ifPresent(s -> command.addAll(List.of("-s", s)));
+    keys.forEach((k, v) -> command.addAll(List.of("-key", k, v)));
+    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("output.log").toFile()).start();
+    return new Background(p, dir);
+  }
+
   /** A port free for both UDP and TCP on loopback. */
   public static int freePort() throws IOException {
     for (int i = 0; i < 50; i++) {
