@@ -31,9 +31,6 @@ public final class TeamsRouter implements Router {
       throw new SipException("cannot send to " + target + ": not a SIP URI");
     }
     String host = sip.getMAddrParam() != null ? sip.getMAddrParam() : sip.getHost();
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
     return new HopImpl(host, sip.getPort() > 0 ? sip.getPort() : LegRules.TEAMS_PORT, "TLS");
   }
 
