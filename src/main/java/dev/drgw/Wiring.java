@@ -116,16 +116,16 @@ public final class Wiring implements AutoCloseable {
         sipPeers.put("teams", proxies);
         sipPeers.put("operator", operatorPeers);
         sipPeers.forEach((side, health) -> peerGauges(metrics, side, health));
-        Calls calls = own(new Calls(java.time.Duration.ofSeconds(2), sip.customHeaderName()));
+        Calls calls = own(new Calls(sip.noAnswerTimeout(), sip.customHeaderName()));
         activeCallGauges(metrics, sip.nodeRegion(), calls);
         String bindHost = sip.bind().equals("0.0.0.0") || sip.bind().equals("::") ? names.regionDomain(sip.nodeRegion())
             : sip.bind();
         try {
-          own(OperatorSide.start(sip.bind(), sip.operatorPort(), routing, follower::current,
+          own(OperatorSide.start(sip.bind(), sip.operatorPort(), sip.operatorTlsPort(), tls, routing, follower::current,
               new OptionsPolling(operatorPeers, sip.optionsInterval(), bindHost),
             new SipMeters(metrics.registry(), "operator", sip.nodeRegion()), calls));
         } catch (IllegalStateException e) {
-          throw new IllegalStateException(e.getMessage() + " (DRGW_SIP_BIND, DRGW_SIP_OPERATOR_PORT)", e);
+          throw new IllegalStateException(e.getMessage() + " (DRGW_SIP_BIND, DRGW_SIP_OPERATOR_PORT, DRGW_SIP_OPERATOR_TLS_PORT)", e);
         }
         try {
           own(TeamsSide.start(sip.bind(), sip.teamsPort(), tls, routing, follower::current, App.Version.current(),

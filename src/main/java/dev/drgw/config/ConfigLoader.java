@@ -231,8 +231,11 @@ public final class ConfigLoader {
     Optional<List<SipSettings.Peer>> peers = r.get(Settings.OPERATOR_PEERS, "", raw -> SipPeers.parse(raw, "udp"));
     Optional<Duration> interval = r.get(Settings.SIP_OPTIONS_INTERVAL, "60s",
         raw -> DurationParser.parse(raw, Duration.ofSeconds(1), Duration.ofMinutes(10)));
+    Optional<Integer> operatorTls = r.get(Settings.SIP_OPERATOR_TLS_PORT, "5061", raw -> IntParser.parse(raw, 0, 65_535));
+    Optional<Duration> noAnswer = r.get(Settings.SIP_NO_ANSWER_TIMEOUT, "2s",
+        raw -> DurationParser.parse(raw, Duration.ofSeconds(1), Duration.ofSeconds(32)));
     if (!allPresent(enabled, bind, port, teamsPort, cert, key, trust, region, custom, tenant, proxies, peers,
-        interval)) {
+        interval, operatorTls, noAnswer)) {
       return Optional.empty();
     }
     if (enabled.get()) {
@@ -244,7 +247,8 @@ public final class ConfigLoader {
       }
     }
     return Optional.of(new SipSettings(enabled.get(), bind.get(), port.get(), teamsPort.get(), cert.get(), key.get(),
-        trust.get(), region.get(), custom.get(), tenant.get(), proxies.get(), peers.get(), interval.get()));
+        trust.get(), region.get(), custom.get(), tenant.get(), proxies.get(), peers.get(), interval.get(),
+        operatorTls.get(), noAnswer.get()));
   }
 
   private static Parsed<Optional<Path>> optionalFile(String raw) {

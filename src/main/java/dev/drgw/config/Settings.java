@@ -255,6 +255,20 @@ public final class Settings {
           "sip.operator-port",
           "5060",
           "SIP port toward the operator network (UDP and TCP), 1 to 65535.");
+  static final Setting SIP_OPERATOR_TLS_PORT =
+      new Setting(
+          "DRGW_SIP_OPERATOR_TLS_PORT",
+          "sip.operator-tls-port",
+          "5061",
+          "SIP-over-TLS port toward the operator network (same certificate as the Teams side, client certificates"
+              + " required), 1 to 65535; 0 turns it off.");
+  static final Setting SIP_NO_ANSWER_TIMEOUT =
+      new Setting(
+          "DRGW_SIP_NO_ANSWER_TIMEOUT",
+          "sip.no-answer-timeout",
+          "2s",
+          "How long an INVITE drgw sends may go without any answer (not even 100 Trying) before the next"
+              + " Microsoft proxy or operator peer is tried, 1s to 32s.");
   static final Setting SIP_TEAMS_PORT =
       new Setting(
           "DRGW_SIP_TEAMS_PORT",
@@ -307,7 +321,7 @@ public final class Settings {
           "The region this node serves, 1 to DRGW_REGIONS: its customer subdomains go to Teams in Contact.");
   static final Setting SIP_CUSTOM_HEADER =
       new Setting(
-          "DRGW_SIP_CUSTOM_HEADER",
+          "DRGW_CUSTOM_HEADER_NAME",
           "sip.custom-header",
           "X-MS-Operator-Content",
           "Name of the SIP header that carries a number's custom SIP header value toward the operator network.");
@@ -374,6 +388,8 @@ public final class Settings {
           SIP_OPTIONS_INTERVAL,
           NODE_REGION,
           SIP_CUSTOM_HEADER,
+          SIP_OPERATOR_TLS_PORT,
+          SIP_NO_ANSWER_TIMEOUT,
           SIP_TENANT_HEADER);
 
   private Settings() {}

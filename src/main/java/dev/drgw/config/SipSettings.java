@@ -22,7 +22,9 @@ public record SipSettings(
     Optional<String> tenantHeaderName,
     List<Peer> teamsProxies,
     List<Peer> operatorPeers,
-    java.time.Duration optionsInterval) {
+    java.time.Duration optionsInterval,
+    int operatorTlsPort,
+    java.time.Duration noAnswerTimeout) {
 
   /** A SIP peer: host name or address, port, transport (udp, tcp or tls). */
   public record Peer(String host, int port, String transport) {}
@@ -37,5 +39,6 @@ public record SipSettings(
     teamsProxies = List.copyOf(teamsProxies);
     operatorPeers = List.copyOf(operatorPeers);
     Objects.requireNonNull(optionsInterval, "optionsInterval");
+    Objects.requireNonNull(noAnswerTimeout, "noAnswerTimeout");
   }
 }

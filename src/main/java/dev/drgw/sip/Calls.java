@@ -125,13 +125,15 @@ public final class Calls implements AutoCloseable {
           peer -> LegRules.towardTeams(t, callerUri, display, peer, teams.port),
           t.customHeaderValue() == null ? null : customHeaderName, t.customHeaderValue(),
           has(invite, RequireHeader.NAME, "100rel"), has(invite, SupportedHeader.NAME, "100rel"));
-      call.caller.contact = "<sip:" + hostPort(operator.contactHost) + ":" + operator.port + ";transport="
-          + viaTransport(invite) + ">";
+      String transport = arrivedOver(transaction, invite);
+      call.caller.contact = "<sip:" + hostPort(operator.contactHost) + ":" + operator.portFor(transport)
+          + ";transport=" + transport + ">";
     } else if (decision instanceof CallDecision.ToOperator o) {
       String requestUri = invite.getRequestURI().toString();
       call = new Call(from, to, LegRules.Toward.OPERATOR, invite, transaction, newTag(),
           operator.health().inOrderOfHealth(),
-          peer -> LegRules.towardOperator(o, requestUri, callerUri, display, peer, operator.contactHost, operator.port),
+          peer -> LegRules.towardOperator(o, requestUri, callerUri, display, peer, operator.contactHost,
+              operator.portFor(peer.transport())),
           null, null, has(invite, RequireHeader.NAME, "100rel"), has(invite, SupportedHeader.NAME, "100rel"));
       SipURI target = (SipURI) invite.getRequestURI();
       String user = LegRules.callerUser(requestUri);
@@ -724,6 +726,12 @@ public final class Calls implements AutoCloseable {
 
   private static long cseq(Request request) {
     return ((CSeqHeader) request.getHeader(CSeqHeader.NAME)).getSeqNumber();
+  }
+
+  /** The transport a request came over (what the stack saw, not what its Via claims). */
+  private static String arrivedOver(ServerTransaction transaction, Request request) {
+    String transport = transaction instanceof gov.nist.javax.sip.TransactionExt ext ? ext.getTransport() : null;
+    return (transport != null ? transport : viaTransport(request)).toLowerCase(java.util.Locale.ROOT);
   }
 
   private static String viaTransport(Request request) {

@@ -96,16 +96,59 @@ abstract class SipEdge implements gov.nist.javax.sip.SipListenerExt, AutoCloseab
     return p;
   }
 
-  /** Creates the stack and listens on {@code bind}:{@code port} with each transport. */
-  final void listen(Properties properties, String bind, int port, List<String> transports) {
+  /** Cipher suites of TLS 1.3 and the ECDHE suites of Microsoft's Direct Routing list (RSA and ECDSA keys). */
+  static final List<String> CIPHER_SUITES = List.of(
+      "TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256",
+      "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+      "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+      "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256");
+
+  /**
+   * {@code properties} with TLS as drgw speaks it: 1.2 and 1.3, modern suites (the RI's default
+   * list is of old RSA-key-exchange and anonymous suites), client certificates required, and
+   * {@code tls}'s certificate and trust through {@link TlsNetworkLayer}, registered under the
+   * stack's name.
+   */
+  static Properties withTls(Properties properties, TlsMaterial tls) {
+    try {
+      TlsNetworkLayer.register(properties.getProperty("javax.sip.STACK_NAME"), tls.sslContext());
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("cannot use the TLS certificate and key: " + e.getMessage(), e);
+    }
+    properties.setProperty("gov.nist.javax.sip.NETWORK_LAYER", TlsNetworkLayer.class.getName());
+    properties.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Enabled");
+    properties.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", "TLSv1.2,TLSv1.3");
+    properties.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES", String.join(" ", CIPHER_SUITES));
+    properties.setProperty("gov.nist.javax.sip.SSL_HANDSHAKE_TIMEOUT", "5000");
+    return properties;
+  }
+
+  /** The port drgw listens on for {@code transport} on this side. */
+  int portFor(String transport) {
+    return "tls".equalsIgnoreCase(transport) && tlsPort > 0 ? tlsPort : port;
+  }
+
+  /** The TLS port when a side has one besides {@link #port}; 0 otherwise. */
+  int tlsPort;
+
+  /**
+   * Creates the stack and listens on {@code bind}:{@code port} with each transport, and with TLS
+   * on {@code tlsPort} unless it is 0.
+   */
+  final void listen(Properties properties, String bind, int port, List<String> transports, int tlsPort) {
     Slf4jStackLogger.install();
     SipFactory factory = SipFactory.getInstance();
     factory.setPathName("gov.nist");
     try {
       stack = factory.createSipStack(properties);
       provider = null;
-      for (String transport : transports) {
-        ListeningPoint point = stack.createListeningPoint(bind, port, transport);
+      List<Map.Entry<String, Integer>> points = new java.util.ArrayList<>();
+      transports.forEach(t -> points.add(Map.entry(t, port)));
+      if (tlsPort > 0) {
+        points.add(Map.entry(ListeningPoint.TLS, tlsPort));
+      }
+      for (Map.Entry<String, Integer> entry : points) {
+        ListeningPoint point = stack.createListeningPoint(bind, entry.getValue(), entry.getKey());
         if (provider == null) {
           provider = stack.createSipProvider(point);
         } else {
@@ -121,7 +164,8 @@ abstract class SipEdge implements gov.nist.javax.sip.SipListenerExt, AutoCloseab
       if (stack != null) {
         stack.stop();
       }
-      throw new IllegalStateException("cannot listen on " + bind + ":" + port + " " + transports + ": " + e.getMessage(), e);
+      throw new IllegalStateException("cannot listen on " + bind + ":" + port + " " + transports
+          + (tlsPort > 0 ? " and " + bind + ":" + tlsPort + " [TLS]" : "") + ": " + e.getMessage(), e);
     }
   }
 
@@ -262,7 +306,8 @@ abstract class SipEdge implements gov.nist.javax.sip.SipListenerExt, AutoCloseab
         ? Math.min(mf.getMaxForwards() - 1, 70) : 70;
     Request out = messages.createRequest(target, Request.INVITE, provider.getNewCallId(),
         headers.createCSeqHeader(1L, Request.INVITE), from, to,
-        List.of(headers.createViaHeader(contactHost, port, transport, null)), headers.createMaxForwardsHeader(hops));
+        List.of(headers.createViaHeader(contactHost, portFor(transport), transport, null)),
+        headers.createMaxForwardsHeader(hops));
     out.addHeader(headers.createHeader("Contact", plan.contact()));
     for (String name : headerNames(original)) {
       if (LegRules.crosses(LegRules.INVITE_HEADERS, name)) {
@@ -346,14 +391,14 @@ abstract class SipEdge implements gov.nist.javax.sip.SipListenerExt, AutoCloseab
     target.setPort(peer.port());
     target.setTransportParam(peer.transport());
     SipURI us = addresses.createSipURI(null, contactHost);
-    us.setPort(contactPort);
+    us.setPort(portFor(peer.transport()));
     us.setTransportParam(peer.transport());
     Request options = messages.createRequest(target, Request.OPTIONS, provider.getNewCallId(),
         headers.createCSeqHeader(1L, Request.OPTIONS),
         headers.createFromHeader(addresses.createAddress(addresses.createSipURI(null, contactHost)),
             Long.toHexString(ThreadLocalRandom.current().nextLong())),
         headers.createToHeader(addresses.createAddress(target), null),
-        List.of(headers.createViaHeader(contactHost, contactPort, peer.transport(), null)),
+        List.of(headers.createViaHeader(contactHost, portFor(peer.transport()), peer.transport(), null)),
         headers.createMaxForwardsHeader(70));
     options.addHeader(headers.createContactHeader(addresses.createAddress(us)));
     for (String method : ALLOWED) {

@@ -1,7 +1,6 @@
 package dev.drgw.sip;
 
 import dev.drgw.snapshot.RoutingSnapshot;
-import java.security.GeneralSecurityException;
 import java.text.ParseException;
 import java.util.List;
 import java.util.Properties;
@@ -18,20 +17,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The Teams side: SIP over mutual TLS (1.2+) toward Microsoft's Direct Routing proxies. Answers
  * their OPTIONS and decides new calls from Teams with {@link CallRouting} (tenant from the
- * customer subdomain, call screening). Calls that pass are answered 503 until the operator side
- * carries them. Sends OPTIONS to Microsoft's proxies with the region domain in Contact. Every
+ * customer subdomain, call screening) and carries those that pass ({@link Calls}). Sends OPTIONS to Microsoft's proxies with the region domain in Contact. Every
  * request and answer carries {@code X-MS-SBC}.
  */
 public final class TeamsSide extends SipEdge {
 
   private static final Logger log = LoggerFactory.getLogger(TeamsSide.class);
   static final String SBC_HEADER = "X-MS-SBC";
-  static final List<String> CIPHER_SUITES = List.of(
-      "TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256",
-      "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-      "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-      "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256");
-
   private final String sbc;
   private final String stackName;
 
@@ -51,22 +43,10 @@ public final class TeamsSide extends SipEdge {
     TeamsSide side = new TeamsSide(routing, snapshot, meters, calls, version, port);
     side.port = port;
     side.contactHost = proxies.contactHost();
-    try {
-      TlsNetworkLayer.register(side.stackName, tls.sslContext());
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot use the TLS certificate and key: " + e.getMessage(), e);
-    }
-    Properties p = baseProperties(side.stackName);
-    p.setProperty("gov.nist.javax.sip.NETWORK_LAYER", TlsNetworkLayer.class.getName());
+    Properties p = withTls(baseProperties(side.stackName), tls);
     p.setProperty("javax.sip.ROUTER_PATH", TeamsRouter.class.getName());
-    p.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Enabled");
-    p.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", "TLSv1.2,TLSv1.3");
-    // The RI's default list is of old RSA-key-exchange and anonymous suites; these are TLS 1.3's
-    // and the ECDHE suites of Microsoft's Direct Routing list (RSA and ECDSA certificates).
-    p.setProperty("gov.nist.javax.sip.ENABLED_CIPHER_SUITES", String.join(" ", CIPHER_SUITES));
-    p.setProperty("gov.nist.javax.sip.SSL_HANDSHAKE_TIMEOUT", "5000");
     try {
-      side.listen(p, bind, port, List.of(ListeningPoint.TLS));
+      side.listen(p, bind, port, List.of(ListeningPoint.TLS), 0);
     } catch (IllegalStateException e) {
       TlsNetworkLayer.unregister(side.stackName);
       throw e;

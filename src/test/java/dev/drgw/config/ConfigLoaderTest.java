@@ -72,7 +72,7 @@ class ConfigLoaderTest {
                     List.of(new SipSettings.Peer("sip.pstnhub.microsoft.com", 5061, "tls"),
                         new SipSettings.Peer("sip2.pstnhub.microsoft.com", 5061, "tls"),
                         new SipSettings.Peer("sip3.pstnhub.microsoft.com", 5061, "tls")),
-                    List.of(), Duration.ofSeconds(60))));
+                    List.of(), Duration.ofSeconds(60), 5061, Duration.ofSeconds(2))));
   }
 
   /** One row per setting: a file value, an environment value and what each one yields. */
@@ -363,6 +363,9 @@ class ConfigLoaderTest {
         row(Settings.NODE_REGION, "2", "1", c -> c.sip().nodeRegion(), 1, 2, 1),
         row(Settings.SIP_CUSTOM_HEADER, "X-Operator-Data", "X-Carrier", c -> c.sip().customHeaderName(),
             "X-MS-Operator-Content", "X-Operator-Data", "X-Carrier"),
+        row(Settings.SIP_OPERATOR_TLS_PORT, "0", "5071", c -> c.sip().operatorTlsPort(), 5061, 0, 5071),
+        row(Settings.SIP_NO_ANSWER_TIMEOUT, "1s", "5s", c -> c.sip().noAnswerTimeout(), Duration.ofSeconds(2),
+            Duration.ofSeconds(1), Duration.ofSeconds(5)),
         row(Settings.SIP_TENANT_HEADER, "X-MS-TenantID", "X-Tenant", c -> c.sip().tenantHeaderName().orElse("none"),
             "none", "X-MS-TenantID", "X-Tenant"));
   }
@@ -562,9 +565,13 @@ class ConfigLoaderTest {
           DRGW_SIP_OPERATOR_PORT     | 65536                   | must be an integer from 1 to 65535
           DRGW_NODE_REGION           | 3                       | must be a region of the deployment, 1 to 2
           DRGW_NODE_REGION           | 0                       | must be a region of the deployment, 1 to 2
-          DRGW_SIP_CUSTOM_HEADER     | X Header                | a SIP header name
-          DRGW_SIP_CUSTOM_HEADER     | ''                      | a SIP header name
-          DRGW_SIP_CUSTOM_HEADER     | X-Header:               | a SIP header name
+          DRGW_SIP_OPERATOR_TLS_PORT | 65536                   | must be an integer from 0 to 65535
+          DRGW_SIP_OPERATOR_TLS_PORT | -1                      | must be an integer from 0 to 65535
+          DRGW_SIP_NO_ANSWER_TIMEOUT | 0s                      | must be a duration from 1s to 32s
+          DRGW_SIP_NO_ANSWER_TIMEOUT | 1m                      | must be a duration from 1s to 32s
+          DRGW_CUSTOM_HEADER_NAME     | X Header                | a SIP header name
+          DRGW_CUSTOM_HEADER_NAME     | ''                      | a SIP header name
+          DRGW_CUSTOM_HEADER_NAME     | X-Header:               | a SIP header name
           DRGW_SIP_TENANT_HEADER     | X-Tenant;x=y            | a SIP header name
           """)
   void badValueNamesTheSettingBothWaysAndQuotesTheValue(String env, String value, String reason) {

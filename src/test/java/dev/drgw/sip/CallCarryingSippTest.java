@@ -51,6 +51,9 @@ class CallCarryingSippTest {
   /** The way back to that SIPp for requests drgw sends within the dialog (its Record-Route). */
   static int teamsBack;
   static int teamsCallerSipp;
+  /** The operator network calling over TLS: SIPp's TCP through socat into drgw's operator TLS port. */
+  static int operatorTlsPort;
+  static int operatorTlsHop;
 
   @BeforeAll
   static void start() throws Exception {
@@ -77,6 +80,8 @@ class CallCarryingSippTest {
     teamsHop = Sipp.freePort();
     teamsBack = Sipp.freePort();
     teamsCallerSipp = Sipp.freePort();
+    operatorTlsPort = Sipp.freePort();
+    operatorTlsHop = Sipp.freePort();
     String msTls = ",cert=" + msCert + ",key=" + msKey + ",cafile=" + caFile + ",verify=1";
     socat(socat, dir, "proxy1", "OPENSSL-LISTEN:" + proxy1 + ",bind=127.0.0.1,reuseaddr,fork" + msTls,
         "TCP:127.0.0.1:" + proxy1Sipp);
@@ -86,6 +91,8 @@ class CallCarryingSippTest {
         "OPENSSL:127.0.0.1:" + teamsPort + msTls + ",commonname=1r1.gw.example.net");
     socat(socat, dir, "back", "OPENSSL-LISTEN:" + teamsBack + ",bind=127.0.0.1,reuseaddr,fork" + msTls,
         "TCP:127.0.0.1:" + teamsCallerSipp);
+    socat(socat, dir, "operator-tls", "TCP-LISTEN:" + operatorTlsHop + ",bind=127.0.0.1,reuseaddr,fork",
+        "OPENSSL:127.0.0.1:" + operatorTlsPort + msTls + ",commonname=1r1.gw.example.net");
 
     calls = new Calls(Duration.ofSeconds(2), "X-MS-Operator-Content");
     CallRouting routing = new CallRouting(CallRoutingTest.NAMES, 1, CallRoutingTest.HEADERS);
@@ -93,11 +100,11 @@ class CallCarryingSippTest {
         new SipPeer("localhost", proxy2, "tls")));
     PeerHealth peers = new PeerHealth(List.of(new SipPeer("127.0.0.1", peer1, "udp"),
         new SipPeer("127.0.0.1", peer2, "udp")));
-    operator = OperatorSide.start("127.0.0.1", operatorPort, routing, () -> CallRoutingTest.SNAPSHOT,
+    operator = OperatorSide.start("127.0.0.1", operatorPort, operatorTlsPort, tls, routing, () -> CallRoutingTest.SNAPSHOT,
         new OptionsPolling(peers, Duration.ofMinutes(10), "127.0.0.1"), CallRoutingTest.METERS_OPERATOR, calls);
     teams = TeamsSide.start("127.0.0.1", teamsPort, tls, routing, () -> CallRoutingTest.SNAPSHOT, "test",
         new OptionsPolling(proxies, Duration.ofMinutes(10), "1r1.gw.example.net"), CallRoutingTest.METERS_TEAMS, calls);
-    for (int port : List.of(proxy1, proxy2, teamsHop, teamsBack)) {
+    for (int port : List.of(proxy1, proxy2, teamsHop, teamsBack, operatorTlsHop)) {
       await().atMost(Duration.ofSeconds(10)).until(() -> listening(port));
     }
     // The first OPTIONS of each side go to peers not running yet; wait until they have given up
@@ -172,6 +179,20 @@ class CallCarryingSippTest {
         .doesNotContain("X-MS-SBC");
     assertThat(caller.messages()).contains("SIP/2.0 180 Ringing");
     await().atMost(Duration.ofSeconds(2)).until(() -> calls.activeToTeams() == 0);
+  }
+
+  @Test
+  void theOperatorNetworkCanCallOverMutualTls() throws Exception {
+    Sipp.Background microsoft = proxy(1, "teams-proxy-answers.xml");
+
+    Sipp.Run caller = Sipp.call(operatorTlsHop, "operator-call.xml", "t1", Optional.of("+441273652000"),
+        Sipp.freePort(), Map.of());
+    Sipp.Run callee = microsoft.finish();
+
+    assertThat(caller.exitCode()).as(caller.output()).isZero();
+    assertThat(callee.exitCode()).as(callee.output()).isZero();
+    assertThat(first(caller.messages(), "SIP/2.0 200 OK"))
+        .contains("Contact: <sip:127.0.0.1:" + operatorTlsPort + ";transport=tls>");
   }
 
   @Test

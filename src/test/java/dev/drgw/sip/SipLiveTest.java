@@ -52,6 +52,7 @@ class SipLiveTest {
     sipOn = Map.of("DRGW_SIP_ENABLED", "true",
         "DRGW_TEAMS_PROXIES", "localhost:" + nobody,
         "DRGW_SIP_OPTIONS_INTERVAL", "1s",
+        "DRGW_SIP_OPERATOR_TLS_PORT", "0",
         "DRGW_SIP_TLS_CERT", drgw.writeCertChainPem(dir.resolve("cert.pem")).toString(),
         "DRGW_SIP_TLS_KEY", drgw.writeKeyPkcs8Pem(dir.resolve("key.pem")).toString(),
         "DRGW_SIP_TLS_TRUST", ca.writeCaPem(dir.resolve("ca.pem")).toString());
