@@ -242,7 +242,7 @@ public final class Settings {
           "DRGW_SIP_ENABLED",
           "sip.enabled",
           "false",
-          "Run SIP signalling: true or false. Off by default while the SIP edges are being built (issue 5).");
+          "Run SIP signalling: true or false. Off by default: SIP needs a certificate and key (DRGW_SIP_TLS_CERT, DRGW_SIP_TLS_KEY) and the operator's peers.");
   static final Setting SIP_BIND =
       new Setting(
           "DRGW_SIP_BIND",

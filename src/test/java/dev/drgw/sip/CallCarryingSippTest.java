@@ -320,7 +320,8 @@ class CallCarryingSippTest {
         .isEqualTo(body(first(caller.messages(), "INVITE "))).contains("a=crypto:1 AES_CM_128_HMAC_SHA1_80");
     String ok = first(caller.messages(), "SIP/2.0 200 OK");
     assertThat(ok).contains("Contact: <sip:" + PSTN + "@contoso.1r1.gw.example.net:" + teamsPort + ";transport=tls>")
-        .contains("X-MS-SBC: drgw/teams/test").contains("o=operator 1 1");
+        .contains("X-MS-SBC: drgw/teams/test").contains("o=operator 1 1")
+        .contains("Record-Route: <sip:localhost:" + teamsBack + ";transport=tls;lr>");
     assertThat(callee.messages()).contains("BYE sip:");
     await().atMost(Duration.ofSeconds(2)).until(() -> calls.activeFromTeams() == 0);
   }
