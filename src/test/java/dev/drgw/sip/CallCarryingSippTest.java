@@ -209,7 +209,7 @@ class CallCarryingSippTest {
   }
 
   @Test
-  void aReInviteFromTheOperatorNetworkIsPassedToTeamsAndAnswered() throws Exception {
+  void reInviteInfoUpdateAndNotifyCrossWithinTheCallBothWays() throws Exception {
     Sipp.Background microsoft = proxy(1, "teams-proxy-reinvite.xml");
 
     Sipp.Run caller = operatorCalls("operator-call-reinvite.xml", "+441273652000");
@@ -222,6 +222,13 @@ class CallCarryingSippTest {
     assertThat(invites.get(1)).contains("o=operator 1 2").contains("CSeq: 2 INVITE")
         .contains("Contact: <sip:" + CALLER + "@contoso.1r1.gw.example.net:" + teamsPort + ";transport=tls>");
     assertThat(all(caller.messages(), "SIP/2.0 200 OK")).anyMatch(m -> m.contains("o=- 1 2"));
+    assertThat(first(callee.messages(), "INFO ")).contains("Info-Package: dtmf").contains("Signal=5")
+        .contains("X-MS-SBC: drgw/teams/test");
+    assertThat(first(callee.messages(), "UPDATE ")).contains("Session-Expires: 1800;refresher=uac")
+        .contains("Contact: <sip:" + CALLER + "@contoso.1r1.gw.example.net:" + teamsPort + ";transport=tls>");
+    assertThat(first(caller.messages(), "NOTIFY ")).contains("Event: refer;id=1")
+        .contains("Subscription-State: terminated;reason=noresource").contains("\n\nSIP/2.0 200 OK")
+        .doesNotContain("X-MS-SBC");
   }
 
   @Test
