@@ -22,11 +22,28 @@ public final class Slf4jStackLogger implements StackLogger {
     this.log = log;
   }
 
-  /** Makes every logger of the RI write through SLF4J; call before creating a stack. */
+  /**
+   * Makes every logger of the RI write through SLF4J; call before creating a stack. Also sends
+   * uncaught exceptions to the log when nothing else handles them: the RI's TCP/TLS parser thread
+   * of a connection ends with an exception when a peer announces a body over the size limit
+   * (that connection is abandoned, others go on), which would otherwise print a stack trace to
+   * stderr for every such message.
+   */
   public static synchronized void install() {
     gov.nist.core.CommonLogger.useLegacyLogger = true;
     if (!(gov.nist.core.CommonLogger.legacyLogger instanceof Slf4jStackLogger)) {
       gov.nist.core.CommonLogger.legacyLogger = new Slf4jStackLogger();
+    }
+    if (Thread.getDefaultUncaughtExceptionHandler() == null) {
+      Thread.setDefaultUncaughtExceptionHandler(Slf4jStackLogger::uncaught);
+    }
+  }
+
+  static void uncaught(Thread thread, Throwable e) {
+    if (e instanceof RuntimeException && String.valueOf(e.getMessage()).startsWith("Max content size Exceeded")) {
+      LoggerFactory.getLogger("gov.nist").debug("SIP connection dropped ({}): {}", thread.getName(), e.getMessage());
+    } else {
+      LoggerFactory.getLogger(Slf4jStackLogger.class).error("uncaught exception in thread {}", thread.getName(), e);
     }
   }
 
