@@ -201,6 +201,26 @@ class SipLiveTest {
         .isGreaterThanOrEqualTo(1);
   }
 
+  @Test
+  void aCallPassedOnThatNoProxyTakesCountsAsAFailureAndLeavesNoActiveCall() throws Exception {
+    assertThat(api.put("/accounts/contoso/numbers/%2B441273650009", """
+        {"telephoneNumber": "+441273650009", "serviceDetails": {"teamsDirectRouting": {"enabled": true}}}
+        """).status()).isEqualTo(201);
+    await().atMost(Duration.ofSeconds(1))
+        .until(() -> server.wiring().snapshot().current().number("+441273650009").isPresent());
+    double before = Math.max(0, counter(server.anonymous().get("/metrics").body(), "drgw_sip_call_failures_total",
+        "class=\"5xx\",region=\"1\",side=\"operator\""));
+
+    Sipp.Run run = call("operator-invite-503.xml", "+441273650009");
+
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    String metrics = server.anonymous().get("/metrics").body();
+    assertThat(counter(metrics, "drgw_sip_call_failures_total", "class=\"5xx\",region=\"1\",side=\"operator\""))
+        .isEqualTo(before + 1);
+    assertThat(counter(metrics, "drgw_sip_active_calls", "direction=\"to_teams\",region=\"1\"")).isZero();
+    assertThat(counter(metrics, "drgw_sip_active_calls", "direction=\"from_teams\",region=\"1\"")).isZero();
+  }
+
   private static double counter(String metrics, String name, String labels) {
     return metrics.lines().filter(l -> l.startsWith(name + "{" + labels + "}"))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(-1);
