@@ -267,8 +267,26 @@ abstract class SipEdge implements gov.nist.javax.sip.SipListenerExt, AutoCloseab
       }
     } catch (TransactionAlreadyExistsException retransmission) {
       log.debug("retransmission of {} absorbed", method);
+    } catch (javax.sip.TransactionUnavailableException e) {
+      refuseStatelessly(request, e);
     } catch (SipException | InvalidArgumentException | ParseException e) {
       log.warn("cannot answer {}: {}", method, e.toString());
+    }
+  }
+
+  /**
+   * A request the stack will not make a transaction for (e.g. an INVITE without Contact) is
+   * answered 400 without one, saying what is wrong, rather than dropped.
+   */
+  private void refuseStatelessly(Request request, javax.sip.TransactionUnavailableException why) {
+    try {
+      String reason = why.getMessage() == null ? "Bad Request" : "Bad Request (" + why.getMessage().strip() + ")";
+      Response response = withReason(Response.BAD_REQUEST, reason.length() > 100 ? "Bad Request" : reason, request);
+      decorate(response);
+      provider.sendResponse(response);
+      meters.responseSent(Response.BAD_REQUEST);
+    } catch (SipException | ParseException | RuntimeException e) {
+      log.debug("cannot refuse {}: {}", request.getMethod(), e.toString());
     }
   }
 

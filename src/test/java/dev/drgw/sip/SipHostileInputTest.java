@@ -216,6 +216,15 @@ class SipHostileInputTest {
     await().atMost(Duration.ofSeconds(2)).until(() -> calls.activeToTeams() == 0);
   }
 
+  @Test
+  void anInviteWithoutContactIsRefusedWith400SayingWhy() throws Exception {
+    String request = invite("+441273652000").replace("Contact: <sip:+441234567890@127.0.0.1:5999>\r\n", "");
+
+    assertThat(udp(request, Duration.ofSeconds(3)))
+        .hasValueSatisfying(a -> assertThat(a).startsWith("SIP/2.0 400 Bad Request (").contains("Contact"));
+    assertThat(calls.activeToTeams()).isZero();
+  }
+
   @org.junit.jupiter.params.ParameterizedTest(name = "{0} for a call drgw does not know -> 481")
   @org.junit.jupiter.params.provider.ValueSource(strings = {"BYE", "CANCEL", "UPDATE", "INFO", "PRACK", "NOTIFY", "INVITE"})
   void requestsWithinACallDrgwDoesNotKnowGet481(String method) throws Exception {
