@@ -428,12 +428,13 @@ public final class Calls implements AutoCloseable {
   // ---------------------------------------------------------------- requests from either leg
 
   /** The ACK of a 2xx drgw passed on: the other leg gets its ACK now, with the same body. */
-  void ack(Call call, Dialog dialog, Request ack) {
+  void ack(Call call, Dialog dialog, Request ack, ServerTransaction ackTransaction) {
     synchronized (call) {
       Call.Leg from = call.leg(dialog);
       if (from == null) {
         return;
       }
+      acknowledged(dialog, ackTransaction);
       Call.Leg to = call.other(from);
       if (to.pendingAck < 0 || to.dialog == null) {
         return;
@@ -552,6 +553,20 @@ public final class Calls implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /**
+   * Works around a race in the RI: it sends a 2xx and only then starts the timer that resends it
+   * until the ACK comes, and starting the timer forgets an ACK already seen. A caller on a fast
+   * network ACKs in between, and then gets the 2xx again half a second later. The ACK reaches
+   * this listener only after the 2xx was sent (the call's monitor is held while sending it), so
+   * telling the dialog about the ACK once more here stops the timer.
+   */
+  private static void acknowledged(Dialog dialog, ServerTransaction ackTransaction) {
+    if (dialog instanceof gov.nist.javax.sip.stack.SIPDialog d && !d.isAckSeen()
+        && ackTransaction instanceof gov.nist.javax.sip.stack.SIPServerTransaction t) {
+      d.handleAck(t);
+    }
+  }
 
   private void sendCancel(Call call) {
     if (call.cancelSent || call.calleeInvite == null) {

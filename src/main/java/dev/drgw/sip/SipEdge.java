@@ -245,7 +245,7 @@ abstract class SipEdge implements gov.nist.javax.sip.SipListenerExt, AutoCloseab
     Call call = dialog != null && dialog.getApplicationData() instanceof Call c ? c : null;
     if (Request.ACK.equals(method)) {
       if (call != null) {
-        calls.ack(call, dialog, request); // the ACK of a 2xx drgw passed on
+        calls.ack(call, dialog, request, event.getServerTransaction()); // the ACK of a 2xx drgw passed on
       }
       return; // ACKs of our non-2xx answers are absorbed by their transactions
     }
