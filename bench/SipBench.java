@@ -449,8 +449,8 @@ public class SipBench {
     Path log = work.resolve("socat.log");
     ProcessBuilder pb = new ProcessBuilder("taskset", "-c", clientCpu, "socat",
         "OPENSSL-LISTEN:" + proxyPort + ",bind=127.0.0.1,reuseaddr,fork,cert=" + tls.proxyCert() + ",key="
-            + tls.proxyKey() + ",cafile=" + tls.ca() + ",verify=1",
-        "TCP:127.0.0.1:" + uasPort);
+            + tls.proxyKey() + ",cafile=" + tls.ca() + ",verify=1,nodelay",
+        "TCP:127.0.0.1:" + uasPort + ",nodelay");
     pb.redirectErrorStream(true).redirectOutput(log.toFile());
     Process p = start(pb);
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

@@ -87,6 +87,7 @@ public final class TlsNetworkLayer implements NetworkLayer {
     if (myAddress != null) {
       plain.bind(new InetSocketAddress(myAddress, 0));
     }
+    plain.setTcpNoDelay(true); // SIP messages are written whole; Nagle would only hold them back
     plain.connect(new InetSocketAddress(address, port), 10_000);
     String name = hostName(address);
     SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, name, port, true);
