@@ -50,12 +50,12 @@ public final class TlsNetworkLayer implements NetworkLayer {
 
   @Override
   public ServerSocket createServerSocket(int port, int backlog, InetAddress bindAddress) throws IOException {
-    return new ServerSocket(port, backlog, bindAddress);
+    return NoDelayServerSockets.plain(port, backlog, bindAddress);
   }
 
   @Override
   public SSLServerSocket createSSLServerSocket(int port, int backlog, InetAddress bindAddress) throws IOException {
-    SSLServerSocket socket = (SSLServerSocket) context.getServerSocketFactory().createServerSocket(port, backlog, bindAddress);
+    SSLServerSocket socket = NoDelayServerSockets.tls(context, port, backlog, bindAddress);
     socket.setEnabledProtocols(PROTOCOLS);
     socket.setNeedClientAuth(true);
     return socket;
