@@ -61,6 +61,8 @@ final class Call {
   boolean cancelled;
   boolean cancelSent;
   boolean ended;
+  /** Attempts given up for no answer that later answered provisionally and were cancelled. */
+  final java.util.Set<ClientTransaction> cancelledAttempts = new java.util.HashSet<>(2);
 
   Call(SipEdge callerEdge, SipEdge calleeEdge, LegRules.Toward toward, Request invite,
       ServerTransaction inviteTransaction, String tag, List<SipPeer> peers, Function<SipPeer, LegRules.LegPlan> plan,

@@ -201,16 +201,16 @@ public final class Calls implements AutoCloseable {
   }
 
   /** The current attempt got no answer: forget it and try the next peer (or stop). */
+  /**
+   * The current attempt got no answer in time: try the next peer (or stop). The attempt's
+   * transaction is left to the stack rather than terminated: an answer that comes late still
+   * finds it (a provisional one gets a CANCEL, a 2xx an ACK and a BYE), where a terminated one
+   * would make the stack search all its transactions for every late answer, which under
+   * overload turned a backlog into a collapse.
+   */
   private void drop(Call call, ClientTransaction transaction, String why) {
     log.info("call {}: {}", call.invite.getHeader("Call-ID"), why);
-    try {
-      transaction.terminate();
-    } catch (javax.sip.ObjectInUseException e) {
-      log.debug("terminate: {}", e.toString());
-    }
-    if (call.callee.dialog != null) {
-      call.callee.dialog.delete();
-    }
+    call.calleeInvite = null;
     if (call.cancelled) {
       end(call);
       return;
@@ -269,9 +269,11 @@ public final class Calls implements AutoCloseable {
 
   private void inviteResponse(Call call, ClientTransaction transaction, Response response) {
     int status = response.getStatusCode();
-    if (transaction != call.calleeInvite) {
+    if (transaction != call.calleeInvite) { // an attempt given up (no answer in time)
       if (status >= 200 && status < 300) {
-        byeLate(transaction.getDialog(), response, transaction.getRequest()); // an attempt given up
+        byeLate(transaction.getDialog(), response, transaction.getRequest());
+      } else if (status < 200 && call.cancelledAttempts.add(transaction)) {
+        cancelAttempt(call.callee.edge, transaction);
       }
       return;
     }
@@ -406,6 +408,7 @@ public final class Calls implements AutoCloseable {
         if (transaction == call.calleeInvite && !call.answered) {
           drop(call, transaction, "INVITE to " + call.peer().name() + " timed out");
         }
+        call.cancelledAttempts.remove(transaction);
       }
       return true;
     }
@@ -584,6 +587,18 @@ public final class Calls implements AutoCloseable {
       call.cancelSent = true;
     } catch (SipException | ParseException e) {
       log.info("CANCEL not sent: {}", e.toString());
+    }
+  }
+
+  private void cancelAttempt(SipEdge side, ClientTransaction attempt) {
+    try {
+      Request cancel = attempt.createCancel();
+      side.decorate(cancel);
+      ClientTransaction sent = side.provider().getNewClientTransaction(cancel);
+      sent.setApplicationData(Sent.CANCEL);
+      sent.sendRequest();
+    } catch (SipException | ParseException e) {
+      log.debug("CANCEL of an abandoned attempt not sent: {}", e.toString());
     }
   }
 

@@ -274,6 +274,20 @@ class CallCarryingSippTest {
   }
 
   @Test
+  void aProxyThatRingsOnlyAfterTheNoAnswerTimeIsCancelledAndTheCallStaysOnTheNextOne() throws Exception {
+    Sipp.Background late = proxy(1, "teams-proxy-late.xml");
+    Sipp.Background sip2 = proxy(2, "teams-proxy-answers.xml");
+
+    Sipp.Run caller = operatorCalls("operator-call.xml", "+441273652000");
+
+    assertThat(caller.exitCode()).as(caller.output()).isZero();
+    assertThat(sip2.finish().exitCode()).isZero();
+    Sipp.Run cancelled = late.finish();
+    assertThat(cancelled.exitCode()).as(cancelled.output()).isZero();
+    assertThat(first(cancelled.messages(), "CANCEL ")).contains("X-MS-SBC: drgw/teams/test");
+  }
+
+  @Test
   void a603FromMicrosoftStopsTheCallWithoutTryingTheNextProxy() throws Exception {
     Sipp.Background sip = proxy(1, "teams-proxy-declines.xml");
     Sipp.Background sip2 = proxy(2, "teams-proxy-answers.xml");
