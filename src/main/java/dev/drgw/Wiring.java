@@ -116,7 +116,8 @@ public final class Wiring implements AutoCloseable {
         sipPeers.put("teams", proxies);
         sipPeers.put("operator", operatorPeers);
         sipPeers.forEach((side, health) -> peerGauges(metrics, side, health));
-        Calls calls = own(new Calls(sip.noAnswerTimeout(), sip.customHeaderName()));
+        Calls calls = own(new Calls(sip.noAnswerTimeout(), sip.customHeaderName(),
+            new dev.drgw.sip.CallAdmission(sip.maxCallRate(), System::nanoTime)));
         activeCallGauges(metrics, sip.nodeRegion(), calls);
         String bindHost = sip.bind().equals("0.0.0.0") || sip.bind().equals("::") ? names.regionDomain(sip.nodeRegion())
             : sip.bind();

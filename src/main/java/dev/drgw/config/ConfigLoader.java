@@ -234,8 +234,9 @@ public final class ConfigLoader {
     Optional<Integer> operatorTls = r.get(Settings.SIP_OPERATOR_TLS_PORT, "5061", raw -> IntParser.parse(raw, 0, 65_535));
     Optional<Duration> noAnswer = r.get(Settings.SIP_NO_ANSWER_TIMEOUT, "2s",
         raw -> DurationParser.parse(raw, Duration.ofSeconds(1), Duration.ofSeconds(32)));
+    Optional<Integer> maxRate = r.get(Settings.SIP_MAX_CALL_RATE, "500", raw -> IntParser.parse(raw, 0, 100_000));
     if (!allPresent(enabled, bind, port, teamsPort, cert, key, trust, region, custom, tenant, proxies, peers,
-        interval, operatorTls, noAnswer)) {
+        interval, operatorTls, noAnswer, maxRate)) {
       return Optional.empty();
     }
     if (enabled.get()) {
@@ -248,7 +249,7 @@ public final class ConfigLoader {
     }
     return Optional.of(new SipSettings(enabled.get(), bind.get(), port.get(), teamsPort.get(), cert.get(), key.get(),
         trust.get(), region.get(), custom.get(), tenant.get(), proxies.get(), peers.get(), interval.get(),
-        operatorTls.get(), noAnswer.get()));
+        operatorTls.get(), noAnswer.get(), maxRate.get()));
   }
 
   private static Parsed<Optional<Path>> optionalFile(String raw) {

@@ -262,6 +262,14 @@ public final class Settings {
           "5061",
           "SIP-over-TLS port toward the operator network (same certificate as the Teams side, client certificates"
               + " required), 1 to 65535; 0 turns it off.");
+  static final Setting SIP_MAX_CALL_RATE =
+      new Setting(
+          "DRGW_SIP_MAX_CALL_RATE",
+          "sip.max-call-rate",
+          "500",
+          "New calls per second this node takes on (both directions together, bursts up to one second's"
+              + " worth); beyond it new calls get 503 with Retry-After instead of overloading the node."
+              + " 0 for no limit. Measured capacity: docs/benchmarks.md, SIP.");
   static final Setting SIP_NO_ANSWER_TIMEOUT =
       new Setting(
           "DRGW_SIP_NO_ANSWER_TIMEOUT",
@@ -390,6 +398,7 @@ public final class Settings {
           SIP_CUSTOM_HEADER,
           SIP_OPERATOR_TLS_PORT,
           SIP_NO_ANSWER_TIMEOUT,
+          SIP_MAX_CALL_RATE,
           SIP_TENANT_HEADER);
 
   private Settings() {}

@@ -24,7 +24,8 @@ public record SipSettings(
     List<Peer> operatorPeers,
     java.time.Duration optionsInterval,
     int operatorTlsPort,
-    java.time.Duration noAnswerTimeout) {
+    java.time.Duration noAnswerTimeout,
+    int maxCallRate) {
 
   /** A SIP peer: host name or address, port, transport (udp, tcp or tls). */
   public record Peer(String host, int port, String transport) {}

@@ -51,6 +51,8 @@ final class Call {
   ClientTransaction calleeInvite;
   ScheduledFuture<?> noAnswer;
   boolean calleeResponded;
+  /** The current attempt's INVITE is counted among those not answered at all yet. */
+  boolean awaitingFirstAnswer;
   boolean provisionalRelayed;
   /** The callee's last final failure, passed back when no peer is left; else failStatus/failReason. */
   Response lastFailure;

@@ -53,6 +53,10 @@ public final class Calls implements AutoCloseable {
   private record Relay(Call call, ServerTransaction transaction, Call.Leg from, Call.Leg to) {}
 
   private final Duration noAnswer;
+  private final CallAdmission admission;
+  /** INVITEs sent on and not answered at all yet (not even 100): grows when drgw falls behind. */
+  private final AtomicInteger awaitingFirstAnswer = new AtomicInteger();
+  private final int maxAwaitingFirstAnswer;
   private final String customHeaderName;
   private final ScheduledExecutorService timers;
   private final Set<Call> live = ConcurrentHashMap.newKeySet();
@@ -66,6 +70,13 @@ public final class Calls implements AutoCloseable {
    * next peer is tried; {@code customHeaderName}: the header that carries a number's value.
    */
   public Calls(Duration noAnswer, String customHeaderName) {
+    this(noAnswer, customHeaderName, new CallAdmission(0, System::nanoTime));
+  }
+
+  /** As above, taking new calls only as fast as {@code admission} lets them in (503 beyond). */
+  public Calls(Duration noAnswer, String customHeaderName, CallAdmission admission) {
+    this.admission = admission;
+    this.maxAwaitingFirstAnswer = Math.max(50, admission.callsPerSecond() / 2);
     this.noAnswer = noAnswer;
     this.customHeaderName = customHeaderName;
     this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -98,6 +109,13 @@ public final class Calls implements AutoCloseable {
   /** A new call the decision allows: answers 100 and sends the INVITE on to the first peer. */
   void start(SipEdge from, ServerTransaction transaction, Request invite, CallDecision decision)
       throws SipException, ParseException, InvalidArgumentException {
+    if (awaitingFirstAnswer.get() >= maxAwaitingFirstAnswer || !admission.admit()) {
+      Response busy = from.withReason(Response.SERVICE_UNAVAILABLE, "Over the call rate limit", invite);
+      busy.addHeader(from.headers.createRetryAfterHeader(1));
+      from.respond(transaction, busy);
+      from.meters.callShed();
+      return;
+    }
     boolean fromOperator = from instanceof OperatorSide;
     SipEdge to = fromOperator ? teams : operator;
     if (to == null) {
@@ -174,6 +192,8 @@ public final class Calls implements AutoCloseable {
         call.calleeInvite = transaction;
         call.calleeResponded = false;
         transaction.sendRequest();
+        call.awaitingFirstAnswer = true;
+        awaitingFirstAnswer.incrementAndGet();
         call.noAnswer = timers.schedule(() -> noAnswer(call, transaction), noAnswer.toMillis(), TimeUnit.MILLISECONDS);
         log.debug("call {} sent to {}", call.invite.getHeader("Call-ID"), peer.name());
         return;
@@ -211,6 +231,7 @@ public final class Calls implements AutoCloseable {
   private void drop(Call call, ClientTransaction transaction, String why) {
     log.info("call {}: {}", call.invite.getHeader("Call-ID"), why);
     call.calleeInvite = null;
+    firstAnswer(call);
     if (call.cancelled) {
       end(call);
       return;
@@ -278,6 +299,7 @@ public final class Calls implements AutoCloseable {
       return;
     }
     call.calleeResponded = true;
+    firstAnswer(call);
     if (call.noAnswer != null) {
       call.noAnswer.cancel(false);
     }
@@ -654,7 +676,16 @@ public final class Calls implements AutoCloseable {
     }
   }
 
+  /** The current attempt got its first answer, or was given up. */
+  private void firstAnswer(Call call) {
+    if (call.awaitingFirstAnswer) {
+      call.awaitingFirstAnswer = false;
+      awaitingFirstAnswer.decrementAndGet();
+    }
+  }
+
   private void end(Call call) {
+    firstAnswer(call);
     if (call.ended) {
       return;
     }

@@ -50,6 +50,11 @@ public final class SipMeters {
     counter("drgw.sip.call.failures", "class", statusClass(status)).increment();
   }
 
+  /** A call refused because new calls came faster than DRGW_SIP_MAX_CALL_RATE. */
+  void callShed() {
+    counter("drgw.sip.calls.shed", null, null).increment();
+  }
+
   void callRefused(CallDecision.Cause cause) {
     counter("drgw.sip.call.refused", "reason", cause.name().toLowerCase(Locale.ROOT)).increment();
   }

@@ -72,7 +72,7 @@ class ConfigLoaderTest {
                     List.of(new SipSettings.Peer("sip.pstnhub.microsoft.com", 5061, "tls"),
                         new SipSettings.Peer("sip2.pstnhub.microsoft.com", 5061, "tls"),
                         new SipSettings.Peer("sip3.pstnhub.microsoft.com", 5061, "tls")),
-                    List.of(), Duration.ofSeconds(60), 5061, Duration.ofSeconds(2))));
+                    List.of(), Duration.ofSeconds(60), 5061, Duration.ofSeconds(2), 500)));
   }
 
   /** One row per setting: a file value, an environment value and what each one yields. */
@@ -366,6 +366,7 @@ class ConfigLoaderTest {
         row(Settings.SIP_OPERATOR_TLS_PORT, "0", "5071", c -> c.sip().operatorTlsPort(), 5061, 0, 5071),
         row(Settings.SIP_NO_ANSWER_TIMEOUT, "1s", "5s", c -> c.sip().noAnswerTimeout(), Duration.ofSeconds(2),
             Duration.ofSeconds(1), Duration.ofSeconds(5)),
+        row(Settings.SIP_MAX_CALL_RATE, "0", "2000", c -> c.sip().maxCallRate(), 500, 0, 2000),
         row(Settings.SIP_TENANT_HEADER, "X-MS-TenantID", "X-Tenant", c -> c.sip().tenantHeaderName().orElse("none"),
             "none", "X-MS-TenantID", "X-Tenant"));
   }
@@ -569,6 +570,8 @@ class ConfigLoaderTest {
           DRGW_SIP_OPERATOR_TLS_PORT | -1                      | must be an integer from 0 to 65535
           DRGW_SIP_NO_ANSWER_TIMEOUT | 0s                      | must be a duration from 1s to 32s
           DRGW_SIP_NO_ANSWER_TIMEOUT | 1m                      | must be a duration from 1s to 32s
+          DRGW_SIP_MAX_CALL_RATE     | -1                      | must be an integer from 0 to 100000
+          DRGW_SIP_MAX_CALL_RATE     | fast                    | must be an integer from 0 to 100000
           DRGW_CUSTOM_HEADER_NAME     | X Header                | a SIP header name
           DRGW_CUSTOM_HEADER_NAME     | ''                      | a SIP header name
           DRGW_CUSTOM_HEADER_NAME     | X-Header:               | a SIP header name

@@ -110,8 +110,13 @@ class SipHostileInputTest {
   }
 
   static String invite(String number) {
+    return invite(number, operatorPort);
+  }
+
+  /** An INVITE to {@code number} at 127.0.0.1:{@code port}, new identifiers each time. */
+  static String invite(String number, int port) {
     String sdp = "v=0\r\no=op 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
-    return "INVITE sip:" + number + "@127.0.0.1:" + operatorPort + ";user=phone SIP/2.0\r\n"
+    return "INVITE sip:" + number + "@127.0.0.1:" + port + ";user=phone SIP/2.0\r\n"
         + "Via: SIP/2.0/UDP 127.0.0.1:5999;rport;branch=z9hG4bK" + UUID.randomUUID() + "\r\n"
         + "Max-Forwards: 70\r\n"
         + "From: <sip:+441234567890@127.0.0.1>;tag=" + UUID.randomUUID() + "\r\n"
@@ -132,10 +137,15 @@ class SipHostileInputTest {
 
   /** Sends over UDP from a fresh socket; the first answer that is not 1xx, or empty after the timeout. */
   static Optional<String> udp(String message, Duration timeout) throws IOException {
+    return udp(operatorPort, message, timeout);
+  }
+
+  /** As {@link #udp(String, Duration)}, to {@code port}. */
+  static Optional<String> udp(int port, String message, Duration timeout) throws IOException {
     try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
       s.setSoTimeout((int) timeout.toMillis());
       byte[] bytes = message.getBytes(StandardCharsets.ISO_8859_1);
-      s.send(new DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), operatorPort));
+      s.send(new DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), port));
       long end = System.nanoTime() + timeout.toNanos();
       byte[] buffer = new byte[65_535];
       while (System.nanoTime() < end) {
