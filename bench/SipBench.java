@@ -40,7 +40,7 @@ public class SipBench {
 
   static final Set<String> OPTIONS = Set.of("--numbers", "--accounts", "--sample", "--rates", "--start-rate",
       "--precision", "--step-seconds", "--warmup", "--call-seconds", "--targets", "--base", "--server-cpu",
-      "--client-cpu", "--server-java-opts", "--kamailio-children", "--kamailio-shm-mb", "--kamailio-pkg-mb",
+      "--client-cpu", "--server-java-opts", "--drgw-max-call-rate", "--kamailio-children", "--kamailio-shm-mb", "--kamailio-pkg-mb",
       "--work");
   static final String DEFAULT_RATES = "100,200,300,500,700,1000,1500,2000,3000,4000,5000";
   static final String REGION_FORMAT = "1r%d";
@@ -508,6 +508,8 @@ public class SipBench {
     env.put("DRGW_OPERATOR_PEERS", "127.0.0.1:" + freePort()); // nobody there: calls only go toward Teams
     env.put("DRGW_SIP_OPTIONS_INTERVAL", "60s");
     env.put("DRGW_SIP_OPERATOR_TLS_PORT", "0"); // the operator side speaks UDP here, as toward Kamailio
+    // Capacity is what is measured: no admission limit unless asked (--drgw-max-call-rate).
+    env.put("DRGW_SIP_MAX_CALL_RATE", options.getOrDefault("--drgw-max-call-rate", "0"));
     Path log = dataDir.resolve("serve.log");
     pb.redirectErrorStream(true).redirectOutput(log.toFile());
     long t0 = System.nanoTime();

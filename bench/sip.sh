@@ -23,7 +23,8 @@
 # Progress goes to stderr, the markdown report to stdout. Options: --numbers N, --accounts N,
 # --sample N, --rates LIST|auto, --start-rate R, --precision P, --step-seconds S, --warmup S,
 # --call-seconds S, --targets kamailio,drgw, --base DOMAIN, --server-cpu C, --client-cpu C,
-# --server-java-opts "..." (default -XX:+UseG1GC, as ./drgw), --kamailio-children N (1), --kamailio-shm-mb MB (2048; db_text keeps its copy of the table in shm too),
+# --server-java-opts "..." (default -XX:+UseG1GC, as ./drgw), --drgw-max-call-rate N (0: capacity is
+# measured; drgw's admission limit would otherwise decide the result), --kamailio-children N (1), --kamailio-shm-mb MB (2048; db_text keeps its copy of the table in shm too),
 # --kamailio-pkg-mb MB (1536; the db_text query result of all rows lands in pkg memory), --work DIR. BENCH_SERVER_JFR=prefix
 # records a JFR profile of drgw.
 # Needs taskset (util-linux), sipp (sip-tester), socat, openssl, kamailio (kamailio: htable,

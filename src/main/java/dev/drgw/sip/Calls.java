@@ -195,7 +195,7 @@ public final class Calls implements AutoCloseable {
         call.awaitingFirstAnswer = true;
         awaitingFirstAnswer.incrementAndGet();
         call.noAnswer = timers.schedule(() -> noAnswer(call, transaction), noAnswer.toMillis(), TimeUnit.MILLISECONDS);
-        log.debug("call {} sent to {}", call.invite.getHeader("Call-ID"), peer.name());
+        log.debug("call {} sent to {}", callId(call), peer.name());
         return;
       } catch (SipException | ParseException | InvalidArgumentException | RuntimeException e) {
         log.info("INVITE to {} not sent: {}", peer.name(), e.getMessage());
@@ -229,7 +229,7 @@ public final class Calls implements AutoCloseable {
    * overload turned a backlog into a collapse.
    */
   private void drop(Call call, ClientTransaction transaction, String why) {
-    log.info("call {}: {}", call.invite.getHeader("Call-ID"), why);
+    log.info("call {}: {}", callId(call), why);
     call.calleeInvite = null;
     firstAnswer(call);
     if (call.cancelled) {
@@ -342,14 +342,14 @@ public final class Calls implements AutoCloseable {
         call.callee.dialog.delete();
       }
       if (LegRules.failsOver(call.toward, status, response.getHeader("Retry-After") != null, call.provisionalRelayed)) {
-        log.info("call {}: {} {} from {}, trying the next peer", call.invite.getHeader("Call-ID"), status,
+        log.info("call {}: {} {} from {}, trying the next peer", callId(call), status,
             response.getReasonPhrase(), call.peer().name());
         tryNext(call);
       } else {
         fail(call);
       }
     } catch (SipException | ParseException | InvalidArgumentException e) {
-      log.info("call {}: cannot pass on {}: {}", call.invite.getHeader("Call-ID"), status, e.toString());
+      log.info("call {}: cannot pass on {}: {}", callId(call), status, e.toString());
     }
   }
 
@@ -553,7 +553,7 @@ public final class Calls implements AutoCloseable {
       sent.setApplicationData(new Relay(call, transaction, from, to));
       to.dialog.sendRequest(sent);
     } catch (SipException e) {
-      log.info("{} within call {} not passed on: {}", method, call.invite.getHeader("Call-ID"), e.getMessage());
+      log.info("{} within call {} not passed on: {}", method, callId(call), e.getMessage());
       int status = Request.INVITE.equals(method) || Request.UPDATE.equals(method) ? Response.REQUEST_PENDING
           : Response.SERVER_INTERNAL_ERROR;
       Response r = from.edge.messages.createResponse(status, request);
@@ -570,7 +570,7 @@ public final class Calls implements AutoCloseable {
       return;
     }
     synchronized (call) {
-      log.info("call {}: no ACK, ending it", call.invite.getHeader("Call-ID"));
+      log.info("call {}: no ACK, ending it", callId(call));
       bye(call.caller, null);
       bye(call.callee, null);
       end(call);
@@ -783,6 +783,11 @@ public final class Calls implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  private static String callId(Call call) {
+    return call.invite.getHeader(javax.sip.header.CallIdHeader.NAME) instanceof javax.sip.header.CallIdHeader id
+        ? id.getCallId() : "?";
   }
 
   private static long cseq(Request request) {

@@ -89,7 +89,11 @@ abstract class SipEdge implements gov.nist.javax.sip.SipListenerExt, AutoCloseab
     p.setProperty("gov.nist.javax.sip.STACK_LOGGER", Slf4jStackLogger.class.getName());
     p.setProperty("gov.nist.javax.sip.SERVER_LOGGER", Slf4jServerLogger.class.getName());
     p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", Integer.toString(MAX_MESSAGE_BYTES));
-    p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE", "8");
+    // Few workers for datagrams: under overload, surplus requests should wait (and be dropped)
+    // in the socket buffer, not take the CPU from the threads that read the answers of calls
+    // already taken (each TLS connection has its own reader thread).
+    p.setProperty("gov.nist.javax.sip.THREAD_POOL_SIZE",
+        Integer.toString(Math.max(2, Runtime.getRuntime().availableProcessors())));
     p.setProperty("gov.nist.javax.sip.REENTRANT_LISTENER", "true");
     p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", "1024");
     p.setProperty("gov.nist.javax.sip.READ_TIMEOUT", "5000");
