@@ -76,7 +76,9 @@ public final class Calls implements AutoCloseable {
   /** As above, taking new calls only as fast as {@code admission} lets them in (503 beyond). */
   public Calls(Duration noAnswer, String customHeaderName, CallAdmission admission) {
     this.admission = admission;
-    this.maxAwaitingFirstAnswer = Math.max(50, admission.callsPerSecond() / 2);
+    // No rate limit means no admission control at all; otherwise half a second's worth of calls.
+    this.maxAwaitingFirstAnswer = admission.callsPerSecond() == 0 ? Integer.MAX_VALUE
+        : Math.max(50, admission.callsPerSecond() / 2);
     this.noAnswer = noAnswer;
     this.customHeaderName = customHeaderName;
     this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
