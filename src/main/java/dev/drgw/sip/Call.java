@@ -63,6 +63,8 @@ final class Call {
   boolean cancelled;
   boolean cancelSent;
   boolean ended;
+  /** Requests within the dialog waiting for the ACK drgw owes the leg they go to. */
+  final java.util.List<Runnable> afterAck = new java.util.ArrayList<>(1);
   /** Attempts given up for no answer that later answered provisionally and were cancelled. */
   final java.util.Set<ClientTransaction> cancelledAttempts = new java.util.HashSet<>(2);
 

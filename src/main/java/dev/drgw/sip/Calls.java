@@ -473,6 +473,9 @@ public final class Calls implements AutoCloseable {
         to.dialog.sendAck(out);
         to.lastAck = out;
         to.pendingAck = -1;
+        List<Runnable> waiting = List.copyOf(call.afterAck);
+        call.afterAck.clear();
+        waiting.forEach(Runnable::run);
       } catch (SipException | InvalidArgumentException | ParseException e) {
         log.info("ACK not passed on: {}", e.toString());
       }
@@ -525,6 +528,9 @@ public final class Calls implements AutoCloseable {
             if (call.calleeResponded) {
               sendCancel(call);
             }
+          } else if (to.pendingAck >= 0) {
+            Header reason = request.getHeader("Reason"); // after the ACK that leg is owed (see relay)
+            call.afterAck.add(() -> bye(to, reason));
           } else {
             bye(to, request.getHeader("Reason"));
           }
@@ -539,6 +545,19 @@ public final class Calls implements AutoCloseable {
   private void relay(Call call, Call.Leg from, Call.Leg to, ServerTransaction transaction, Request request)
       throws SipException, ParseException, InvalidArgumentException {
     String method = request.getMethod();
+    if (to.pendingAck >= 0) {
+      // The ACK that leg is owed is on its way (a fast caller sends its ACK and its next request
+      // back to back, and the stack hands them to different threads): the request waits for it,
+      // since a dialog takes no new request before its ACK.
+      call.afterAck.add(() -> {
+        try {
+          relay(call, from, to, transaction, request);
+        } catch (SipException | ParseException | InvalidArgumentException e) {
+          log.info("{} within call {} not passed on: {}", method, callId(call), e.getMessage());
+        }
+      });
+      return;
+    }
     if (to.dialog == null || to.dialog.getState() == DialogState.TERMINATED) {
       from.edge.respond(transaction, from.edge.messages.createResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, request));
       return;

@@ -325,9 +325,10 @@ class NumbersApiTest {
     assertThat(returned).hasSize(100);
     for (int i = 0; i < 100; i++) {
       String number = order.get(i);
-      assertThat(returned.get(i))
+      // the provisioning status depends on how fast the snapshot takes the write: not compared
+      assertThat(withoutStatus(returned.get(i)))
           .as("item %d", i)
-          .isEqualTo(expectedView(account, number, true, header(number)));
+          .isEqualTo(withoutStatus(expectedView(account, number, true, header(number))));
     }
     assertThat(numbersOf(account)).containsExactlyElementsOf(order.stream().sorted().toList());
     assertThat(numberCount(account)).isEqualTo(100);

@@ -146,6 +146,54 @@ class SipLiveTest {
   }
 
   @Test
+  void movingANumberOrTurningScreeningOffDecidesTheNextCallFromTeamsWithinOneSecond() throws Exception {
+    SSLContext microsoft = ca.sslContext(ca.issue("sip.pstnhub.microsoft.com", List.of("sip.pstnhub.microsoft.com"),
+        List.of(), true, true), true);
+    String body = """
+        {"serviceDetails": {"teamsDirectRouting": {"syncEnabled": true, "enabled": true,
+          "configuration": {"subdomain": "fabri", "callScreening": %s,
+            "subdomainTokens": {"region1Token": "MS=3", "region2Token": "MS=4"}}}}}
+        """;
+    assertThat(api.put("/accounts/fabri", body.formatted("true")).status()).isEqualTo(201);
+    assertThat(api.put("/accounts/contoso/numbers/%2B441273650020", """
+        {"telephoneNumber": "+441273650020", "serviceDetails": {"teamsDirectRouting": {"enabled": true}}}
+        """).status()).isEqualTo(201);
+    java.util.function.Function<String, String> callFromFabri = caller -> {
+      try {
+        return SipOverTls.exchange(microsoft, teamsPort, SipOverTls.request(
+            "INVITE sip:+14255550000@fabri.1r1.gw.example.net:" + teamsPort + ";user=phone;transport=tls SIP/2.0",
+            "From: <sip:" + caller + "@sip.pstnhub.microsoft.com;user=phone>;tag=1",
+            "To: <sip:+14255550000@fabri.1r1.gw.example.net;user=phone>", "CSeq: 1 INVITE",
+            "Contact: <sip:api@sip.pstnhub.microsoft.com;transport=tls>\r\nContent-Type: application/sdp",
+            "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/SAVP 0\r\n"));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
+    String carried = "SIP/2.0 503 No operator peer configured\r\n"; // taken: this test has no operator peer
+    await().atMost(Duration.ofSeconds(1)).until(() -> callFromFabri.apply("+441273650020")
+        .startsWith("SIP/2.0 403 Calling number belongs to another customer\r\n"));
+
+    // the number moves to fabri: the next call from fabri with it is taken
+    assertThat(api.delete("/accounts/contoso/numbers/%2B441273650020").status()).isEqualTo(204);
+    assertThat(api.put("/accounts/fabri/numbers/%2B441273650020", """
+        {"telephoneNumber": "+441273650020", "serviceDetails": {"teamsDirectRouting": {"enabled": true}}}
+        """).status()).isEqualTo(201);
+    long moved = System.nanoTime();
+    await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+        .until(() -> callFromFabri.apply("+441273650020").startsWith(carried));
+    assertThat(Duration.ofNanos(System.nanoTime() - moved)).isLessThan(Duration.ofSeconds(1));
+
+    // an unknown caller is refused until screening is turned off, then taken
+    assertThat(callFromFabri.apply("+441273659000")).startsWith("SIP/2.0 403 Calling number is not provisioned\r\n");
+    assertThat(api.put("/accounts/fabri", body.formatted("false")).status()).isEqualTo(200);
+    long off = System.nanoTime();
+    await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+        .until(() -> callFromFabri.apply("+441273659000").startsWith(carried));
+    assertThat(Duration.ofNanos(System.nanoTime() - off)).isLessThan(Duration.ofSeconds(1));
+  }
+
+  @Test
   void theTeamsSideDecidesCallsFromWhatTheApiProvisioned() throws Exception {
     SSLContext microsoft = ca.sslContext(ca.issue("sip.pstnhub.microsoft.com", List.of("sip.pstnhub.microsoft.com"),
         List.of(), true, true), true);
