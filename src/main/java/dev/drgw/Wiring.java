@@ -261,7 +261,6 @@ public final class Wiring implements AutoCloseable {
     return detail;
   }
 
-  /** drgw_sip_peer_up{side,peer}: 1 up, 0 down, -1 not polled yet. */
   /** Calls in progress by direction, the ACG "active calls". */
   private static void activeCallGauges(Metrics metrics, int region, Calls calls) {
     io.micrometer.core.instrument.Gauge.builder(Metrics.PREFIX + "sip.active.calls", calls, Calls::activeToTeams)
@@ -272,6 +271,7 @@ public final class Wiring implements AutoCloseable {
         .description("Calls in progress from Teams to the operator network").register(metrics.registry());
   }
 
+  /** drgw_sip_peer_up{side,peer}: 1 up, 0 down, -1 not polled yet. */
   private static void peerGauges(Metrics metrics, String side, PeerHealth health) {
     for (SipPeer peer : health.peers()) {
       io.micrometer.core.instrument.Gauge.builder(Metrics.PREFIX + "sip.peer.up", health,

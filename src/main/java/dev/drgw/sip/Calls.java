@@ -222,7 +222,6 @@ public final class Calls implements AutoCloseable {
     }
   }
 
-  /** The current attempt got no answer: forget it and try the next peer (or stop). */
   /**
    * The current attempt got no answer in time: try the next peer (or stop). The attempt's
    * transaction is left to the stack rather than terminated: an answer that comes late still
