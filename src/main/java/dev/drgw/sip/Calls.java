@@ -205,9 +205,12 @@ public final class Calls implements AutoCloseable {
           call.callee.dialog.delete();
           call.callee.dialog = null;
         }
-        // A kept connection the peer had closed fails at once; the stack then forgets it, and a
-        // second try opens a new one. Only then is the peer given up.
+        // A kept connection the peer had closed fails at once: drop it, and a second try opens
+        // a new one. Only then is the peer given up.
         again = !again && e instanceof SipException;
+        if (again) {
+          side.forgetConnection(peer);
+        }
       }
     }
     fail(call);

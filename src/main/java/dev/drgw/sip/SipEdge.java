@@ -310,6 +310,26 @@ abstract class SipEdge implements gov.nist.javax.sip.SipListenerExt, AutoCloseab
     return provider;
   }
 
+  /**
+   * Drops the stack's kept connection to {@code peer} (TCP or TLS), so that the next request
+   * opens a new one. A connection the peer closed can stay in the stack's cache and fail every
+   * send ("Socket is closed"); on some JDKs the stack does not forget it by itself.
+   */
+  final void forgetConnection(SipPeer peer) {
+    if ("udp".equals(peer.transport()) || !(stack instanceof gov.nist.javax.sip.stack.SIPTransactionStack s)) {
+      return;
+    }
+    try {
+      ListeningPoint point = provider.getListeningPoint(peer.transport());
+      for (java.net.InetAddress address : java.net.InetAddress.getAllByName(peer.host())) {
+        s.closeReliableConnection(point.getIPAddress(), point.getPort(), peer.transport(), address.getHostAddress(),
+            peer.port());
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      log.debug("kept connection to {} not dropped: {}", peer.name(), e.toString());
+    }
+  }
+
   /** The peers calls from this side go to, with what OPTIONS knows of them. */
   final PeerHealth health() {
     return health;

@@ -90,6 +90,7 @@ public final class TlsNetworkLayer implements NetworkLayer {
     plain.setTcpNoDelay(true); // SIP messages are written whole; Nagle would only hold them back
     plain.connect(new InetSocketAddress(address, port), 10_000);
     String name = hostName(address);
+    forgetClientSessions();
     SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, name, port, true);
     SSLParameters parameters = socket.getSSLParameters();
     parameters.setProtocols(PROTOCOLS);
@@ -109,6 +110,22 @@ public final class TlsNetworkLayer implements NetworkLayer {
   @Override
   public DatagramSocket createDatagramSocket(int port, InetAddress bindAddress) throws SocketException {
     return new DatagramSocket(port, bindAddress);
+  }
+
+  /**
+   * Connections drgw opens always make a full handshake: a server that asks for a client
+   * certificate may refuse to resume a session (OpenSSL without a session id context does, and
+   * newer JDKs offer resumption whenever they can), and connections to Microsoft are kept open
+   * for long, so resuming would save nothing.
+   */
+  private void forgetClientSessions() {
+    javax.net.ssl.SSLSessionContext sessions = context.getClientSessionContext();
+    for (java.util.Enumeration<byte[]> ids = sessions.getIds(); ids.hasMoreElements(); ) {
+      javax.net.ssl.SSLSession session = sessions.getSession(ids.nextElement());
+      if (session != null) {
+        session.invalidate();
+      }
+    }
   }
 
   /** The name the address was made from (never a reverse lookup), else its literal address. */
