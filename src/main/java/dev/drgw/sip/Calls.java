@@ -625,10 +625,7 @@ public final class Calls implements AutoCloseable {
       if (call.cancelReason != null) {
         cancel.setHeader((Header) call.cancelReason.clone());
       }
-      call.callee.edge.decorate(cancel);
-      ClientTransaction sent = call.callee.edge.provider().getNewClientTransaction(cancel);
-      sent.setApplicationData(Sent.CANCEL);
-      sent.sendRequest();
+      call.callee.edge.sendOwn(cancel, Sent.CANCEL, null);
       call.cancelSent = true;
     } catch (SipException | ParseException e) {
       log.info("CANCEL not sent: {}", e.toString());
@@ -638,10 +635,7 @@ public final class Calls implements AutoCloseable {
   private void cancelAttempt(SipEdge side, ClientTransaction attempt) {
     try {
       Request cancel = attempt.createCancel();
-      side.decorate(cancel);
-      ClientTransaction sent = side.provider().getNewClientTransaction(cancel);
-      sent.setApplicationData(Sent.CANCEL);
-      sent.sendRequest();
+      side.sendOwn(cancel, Sent.CANCEL, null);
     } catch (SipException | ParseException e) {
       log.debug("CANCEL of an abandoned attempt not sent: {}", e.toString());
     }
@@ -656,10 +650,7 @@ public final class Calls implements AutoCloseable {
       if (reason != null) {
         bye.setHeader((Header) reason.clone());
       }
-      leg.edge.decorate(bye);
-      ClientTransaction sent = leg.edge.provider().getNewClientTransaction(bye);
-      sent.setApplicationData(Sent.BYE);
-      leg.dialog.sendRequest(sent);
+      leg.edge.sendOwn(bye, Sent.BYE, leg.dialog);
     } catch (SipException | ParseException e) {
       log.info("BYE not sent: {}", e.toString());
     }
@@ -677,10 +668,7 @@ public final class Calls implements AutoCloseable {
       SipEdge side = dialog.getApplicationData() instanceof Call call ? call.callee.edge : null;
       if (side != null) {
         side.decorate(ack);
-        side.decorate(bye);
-        ClientTransaction sent = side.provider().getNewClientTransaction(bye);
-        sent.setApplicationData(Sent.BYE);
-        dialog.sendRequest(sent);
+        side.sendOwn(bye, Sent.BYE, dialog);
       }
     } catch (SipException | InvalidArgumentException | ParseException e) {
       log.info("late answer {} not ended: {}", response.getStatusCode(), e.toString());
@@ -690,10 +678,7 @@ public final class Calls implements AutoCloseable {
   private void prack(Call.Leg leg, Response reliableProvisional) {
     try {
       Request prack = leg.dialog.createPrack(reliableProvisional);
-      leg.edge.decorate(prack);
-      ClientTransaction sent = leg.edge.provider().getNewClientTransaction(prack);
-      sent.setApplicationData(Sent.PRACK);
-      leg.dialog.sendRequest(sent);
+      leg.edge.sendOwn(prack, Sent.PRACK, leg.dialog);
     } catch (SipException | ParseException e) {
       log.info("PRACK not sent: {}", e.toString());
     }
@@ -772,10 +757,7 @@ public final class Calls implements AutoCloseable {
   }
 
   private static void body(Message from, Message to) throws ParseException {
-    byte[] content = from.getRawContent();
-    if (content != null && content.length > 0 && from.getHeader(ContentTypeHeader.NAME) instanceof ContentTypeHeader type) {
-      to.setContent(content, (ContentTypeHeader) type.clone());
-    }
+    SipEdge.crossBody(from, to);
   }
 
   private static boolean reliable(Response response) {

@@ -365,13 +365,34 @@ abstract class SipEdge implements gov.nist.javax.sip.SipListenerExt, AutoCloseab
     for (Map.Entry<String, String> h : plan.headers()) {
       out.addHeader(headers.createHeader(h.getKey(), h.getValue()));
     }
-    byte[] content = original.getRawContent();
-    if (content != null && content.length > 0
-        && original.getHeader("Content-Type") instanceof javax.sip.header.ContentTypeHeader type) {
-      out.setContent(content, (javax.sip.header.ContentTypeHeader) type.clone());
-    }
+    crossBody(original, out);
     decorate(out);
     return out;
+  }
+
+  /** Puts {@code from}'s body, if it has one, with its Content-Type on {@code to}, unchanged. */
+  static void crossBody(javax.sip.message.Message from, javax.sip.message.Message to) throws ParseException {
+    byte[] content = from.getRawContent();
+    if (content != null && content.length > 0
+        && from.getHeader(javax.sip.header.ContentTypeHeader.NAME) instanceof javax.sip.header.ContentTypeHeader type) {
+      to.setContent(content, (javax.sip.header.ContentTypeHeader) type.clone());
+    }
+  }
+
+  /**
+   * Sends a request drgw makes itself on this side (CANCEL, BYE, PRACK), with this side's own
+   * headers; {@code data} marks its transaction, {@code dialog} (or null) is the one it is
+   * sent within.
+   */
+  final void sendOwn(Request request, Object data, javax.sip.Dialog dialog) throws SipException, ParseException {
+    decorate(request);
+    ClientTransaction sent = provider.getNewClientTransaction(request);
+    sent.setApplicationData(data);
+    if (dialog == null) {
+      sent.sendRequest();
+    } else {
+      dialog.sendRequest(sent);
+    }
   }
 
   /** The names of {@code message}'s headers (the JAIN-SIP API predates generics). */
