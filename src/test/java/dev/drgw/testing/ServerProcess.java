@@ -40,7 +40,7 @@ public final class ServerProcess implements AutoCloseable {
     this.workingDir = workingDir;
     this.dataDir = dataDir;
     this.port = port;
-    this.dnsPort = freePort();
+    this.dnsPort = freeUdpAndTcpPort();
     this.env = env;
   }
 
@@ -55,13 +55,23 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   public static ServerProcess start(Map<String, String> overrides) {
-    Path dataDir = TestServer.newDataDir();
+    return start(TestServer.newDataDir(), List.of(), overrides);
+  }
+
+  /**
+   * Starts {@code java <jvmOptions> -jar drgw.jar serve} on {@code dataDir} (which may hold
+   * files placed before the start, e.g. a shared signing key) and waits until it is ready.
+   */
+  public static ServerProcess start(Path dataDir, List<String> jvmOptions, Map<String, String> overrides) {
     Map<String, String> env = new HashMap<>();
     env.put("DRGW_DATA_DIR", dataDir.toString());
     env.put("DRGW_HTTP_BIND", "127.0.0.1");
     env.putAll(overrides);
-    List<String> command = List.of(javaBinary(), "-jar", jar().toString(), "serve");
-    ServerProcess server = new ServerProcess(command, dataDir, dataDir, freePort(), env);
+    List<String> command = new java.util.ArrayList<>();
+    command.add(javaBinary());
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", jar().toString(), "serve"));
+    ServerProcess server = new ServerProcess(List.copyOf(command), dataDir, dataDir, freePort(), env);
     server.launch();
     return server;
   }
@@ -94,6 +104,14 @@ public final class ServerProcess implements AutoCloseable {
     }
   }
 
+  private static int freeUdpAndTcpPort() {
+    try {
+      return Sipp.freePort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private void launch() {
     ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile());
     builder.environment().putAll(env);
@@ -114,7 +132,7 @@ public final class ServerProcess implements AutoCloseable {
     Instant deadline = Instant.now().plus(timeout);
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("drgw exited while starting; see " + workingDir.resolve("server.log"));
+        throw new IllegalStateException("drgw exited while starting; see " + log() + "\n" + logTail(40));
       }
       try {
         HttpResponse<Void> r =
@@ -137,7 +155,7 @@ public final class ServerProcess implements AutoCloseable {
         throw new IllegalStateException(e);
       }
     }
-    throw new IllegalStateException("drgw did not become ready; see " + workingDir.resolve("server.log"));
+    throw new IllegalStateException("drgw did not become ready; see " + log() + "\n" + logTail(40));
   }
 
   private static String javaBinary() {
@@ -150,6 +168,29 @@ public final class ServerProcess implements AutoCloseable {
 
   public Path dataDir() {
     return dataDir;
+  }
+
+  /** The file that collects the process's standard output and error, across restarts. */
+  public Path log() {
+    return workingDir.resolve("server.log");
+  }
+
+  /** The last {@code lines} lines of {@link #log()}. */
+  public String logTail(int lines) {
+    try {
+      List<String> all = Files.readAllLines(log(), java.nio.charset.StandardCharsets.ISO_8859_1);
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  public boolean alive() {
+    return process != null && process.isAlive();
+  }
+
+  public long pid() {
+    return process.pid();
   }
 
   /** A token from the local key in the data dir, as {@code drgw token} would print. */
@@ -176,7 +217,26 @@ public final class ServerProcess implements AutoCloseable {
     }
   }
 
-  /** Starts the server again on the same data directory and port. */
+  /**
+   * SIGTERM, as systemd stops a service, and waits up to {@code timeout} for the process to end;
+   * returns its exit code. Fails (after a SIGKILL) if it does not end in time.
+   */
+  public int stop(Duration timeout) {
+    process.destroy();
+    try {
+      if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        process.waitFor();
+        throw new AssertionError("drgw did not stop within " + timeout + " of SIGTERM; see " + log());
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Starts the server again on the same data directory and ports, and waits until it is ready. */
   public void restart() {
     launch();
   }

@@ -30,6 +30,17 @@ public final class Tools {
     throw new AssertionError("unreachable");
   }
 
+  /**
+   * The absolute path of {@code program}; fails, never skips, when it is missing (for tests whose
+   * whole point is that program, such as the cluster tests' SIPp load).
+   */
+  public static String mustHave(String program, String debianPackage) {
+    return find(program)
+        .map(Path::toString)
+        .orElseThrow(() -> new AssertionError(
+            program + " is not installed: apt-get install " + debianPackage + " (.ci/run installs it)"));
+  }
+
   static Optional<Path> find(String program) {
     String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/sbin:/sbin";
     for (String dir : path.split(File.pathSeparator)) {

@@ -1,0 +1,240 @@
+package dev.drgw.cluster;
+
+import static dev.drgw.cluster.Provisioning.account;
+import static dev.drgw.cluster.Provisioning.subdomain;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.drgw.testing.ApiClient;
+import dev.drgw.testing.Cluster;
+import dev.drgw.testing.Cluster.Node;
+import dev.drgw.testing.Cluster.NodeSpec;
+import dev.drgw.testing.ClusterLogsOnFailure;
+import dev.drgw.testing.DnsProber;
+import dev.drgw.testing.MicrosoftSide;
+import dev.drgw.testing.SippLoad;
+import dev.drgw.testing.StoppablePostgres;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * PostgreSQL stopped in the middle of traffic: DNS and SIP go on answering from the nodes'
+ * snapshots, the API answers 503 with Retry-After while it is down and recovers by itself when it
+ * is back, and a client that retries its writes loses none and duplicates none.
+ */
+class DatabaseOutageIT {
+
+  static final String CALLED = "+441273650000";
+  private static final Duration OUTAGE = Duration.ofSeconds(6);
+
+  @RegisterExtension final ClusterLogsOnFailure logs = new ClusterLogsOnFailure();
+
+  /** One API answer seen while PostgreSQL was down. */
+  record Seen(String node, int status, String retryAfter, String code) {}
+
+  @Test
+  void dnsAndCallsGoOnTheApiSays503AndNoChangeIsLostOrDoubled() throws Exception {
+    try (StoppablePostgres pg = StoppablePostgres.start();
+        MicrosoftSide microsoft = logs.watch(MicrosoftSide.start());
+        Cluster cluster = logs.watch(Cluster.start(pg, Optional.of(microsoft), Cluster.defaultSettings(),
+            List.of(new NodeSpec("r1a", 1), new NodeSpec("r2a", 2))))) {
+      provisionProbe(cluster);
+
+      List<SippLoad> loads = new ArrayList<>();
+      RetryingWriter writer = new RetryingWriter(cluster.nodes());
+      Thread writing = new Thread(writer, "retrying-writer");
+      List<Seen> duringOutage = new ArrayList<>();
+      Map<String, Long> okBeforeOutage = new HashMap<>();
+      Map<String, Long> okDuringOutage = new HashMap<>();
+      List<DnsProber.Report> dns;
+      Duration recovery;
+      try (DnsProber prober = DnsProber.start(Cluster.dnsTargets(cluster.nodes()), subdomain("probe", 1),
+          "MS=probe-1", DnsProber.Retry.SAME_SERVER)) {
+        for (Node n : cluster.nodes()) {
+          loads.add(logs.watch(SippLoad.operatorCalls("calls-" + n.name(), n.operatorSipPort(), CALLED, 4,
+              Duration.ofMillis(300), 0)));
+        }
+        writing.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> writer.writes().size() >= 15);
+        loads.forEach(l -> okBeforeOutage.put(l.name(), l.current().successful()));
+
+        pg.stop();
+        long down = System.nanoTime();
+        while (System.nanoTime() - down < OUTAGE.toNanos()) {
+          for (Node n : cluster.nodes()) {
+            ApiClient.Response r = n.api().get("/accounts/probe");
+            duringOutage.add(new Seen(n.name(), r.status(), r.header("Retry-After"),
+                r.status() == 200 ? null : r.errorCode()));
+          }
+          Provisioning.sleep(250);
+        }
+        int writesBeforeRecovery = writer.writes().size();
+        loads.forEach(l -> okDuringOutage.put(l.name(), l.current().successful() - okBeforeOutage.get(l.name())));
+        pg.startAgain();
+        long up = System.nanoTime();
+
+        for (Node n : cluster.nodes()) {
+          await("API of " + n + " back after PostgreSQL").atMost(Duration.ofSeconds(20))
+              .pollInterval(Duration.ofMillis(100)).until(() -> n.api().get("/accounts/probe").status() == 200);
+        }
+        recovery = Duration.ofNanos(System.nanoTime() - up);
+        await().atMost(Duration.ofSeconds(60)).until(() -> writer.writes().size() >= writesBeforeRecovery + 15);
+        writer.stop();
+        writing.join(70_000);
+        dns = prober.stop();
+      }
+      List<SippLoad.Stats> calls = new ArrayList<>();
+      for (SippLoad l : loads) {
+        calls.add(l.stop(Duration.ofSeconds(30)));
+      }
+      List<RetryingWriter.Write> writes = writer.writes();
+      System.out.printf("DNS: %s%ncalls: %s%ncalls completed while PostgreSQL was down: %s%n"
+          + "API while down: %s%nAPI back %d ms after PostgreSQL; %d writes, %d retried after 503%n",
+          dns, calls, okDuringOutage, duringOutage, recovery.toMillis(), writes.size(), writer.retried503());
+
+      // DNS and SIP went on.
+      assertThat(dns).allSatisfy(r -> {
+        assertThat(r.unanswered()).as("DNS queries unanswered after one retry, %s", r.target()).isEmpty();
+        assertThat(r.wrong()).as("wrong DNS answers, %s", r.target()).isEmpty();
+        assertThat(r.queries()).isGreaterThan(100);
+      });
+      assertThat(calls).allSatisfy(s -> {
+        assertThat(s.failed()).as("failed calls: %s", s).isZero();
+        assertThat(s.successful()).as("%s", s).isPositive();
+      });
+      assertThat(okDuringOutage).as("calls completed while PostgreSQL was down").allSatisfy(
+          (load, ok) -> assertThat(ok).as(load).isPositive());
+
+      // The API said 503, with Retry-After and the Azure error body, all the while.
+      assertThat(duringOutage).isNotEmpty().allSatisfy(s -> {
+        assertThat(s.status()).as("%s", s).isEqualTo(503);
+        assertThat(s.retryAfter()).as("Retry-After of %s", s).isNotBlank();
+        assertThat(s.code()).as("%s", s).isEqualTo("ServiceUnavailable");
+      });
+      assertThat(recovery).isLessThan(Duration.ofSeconds(20));
+
+      // Every write was answered 201 in the end (a 200 would mean a retry ran it a second time).
+      assertThat(writer.retried503()).as("writes that met the outage").isPositive();
+      assertThat(writes).allSatisfy(w ->
+          assertThat(w.finalStatus()).as("%s after %s: %s", w.account(), w.attempts(), w.finalBody()).isEqualTo(201));
+      List<String> written = writes.stream().map(RetryingWriter.Write::account).sorted().toList();
+
+      awaitEveryNodeAtHead(cluster);
+      assertThat(storedWriterAccounts(pg)).as("accounts w* in PostgreSQL").isEqualTo(tokensOf(written));
+      assertChangeLogGapFreeWithOneEntryPerWrite(pg, cluster.headSeq(), written);
+      for (Node n : cluster.nodes()) {
+        assertThat(apiWriterAccounts(n)).as("accounts w* through the API of %s", n).isEqualTo(tokensOf(written));
+        List<String> wrong = new ArrayList<>();
+        for (String a : written) {
+          for (int region : List.of(1, 2)) {
+            List<String> txt = Provisioning.txt(n, subdomain(a, region));
+            if (!txt.equals(List.of("MS=" + a + "-" + region))) {
+              wrong.add(subdomain(a, region) + " " + txt);
+            }
+          }
+        }
+        assertThat(wrong).as("DNS of %s disagreeing with the writes", n).isEmpty();
+      }
+    }
+  }
+
+  static void provisionProbe(Cluster cluster) {
+    ApiClient api = cluster.nodes().get(0).api();
+    assertThat(api.put("/accounts/probe", account("probe", "MS=probe-1", "MS=probe-2")).status()).isEqualTo(201);
+    assertThat(api.put("/accounts/probe/numbers/%2B" + CALLED.substring(1), Provisioning.number()).status())
+        .isEqualTo(201);
+    for (Node n : cluster.nodes()) {
+      await("probe provisioned on " + n).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+          .until(() -> Provisioning.txt(n, subdomain("probe", 1)).equals(List.of("MS=probe-1"))
+              && n.api().get("/accounts/probe/numbers/%2B" + CALLED.substring(1)).json()
+                  .path("serviceProvisioningStatus").asText().equals("synced"));
+    }
+  }
+
+  /** Waits until every node reports (GET /nodes, through itself) that it applied the change log's head. */
+  static void awaitEveryNodeAtHead(Cluster cluster) {
+    long head = cluster.headSeq();
+    for (Node n : cluster.nodes()) {
+      await(n + " at the head " + head).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+          .until(() -> appliedSeq(n) == head);
+    }
+  }
+
+  /** The node's own appliedSeq in GET /nodes. */
+  static long appliedSeq(Node n) {
+    for (JsonNode entry : n.nodesView()) {
+      if (entry.path("name").asText().equals(n.name())) {
+        return entry.path("appliedSeq").asLong();
+      }
+    }
+    throw new AssertionError(n + " is not in its own GET /nodes: " + n.nodesView());
+  }
+
+  private static Map<String, String> tokensOf(List<String> accounts) {
+    Map<String, String> m = new TreeMap<>();
+    accounts.forEach(a -> m.put(a, "MS=" + a + "-1 MS=" + a + "-2"));
+    return m;
+  }
+
+  private static Map<String, String> storedWriterAccounts(StoppablePostgres pg) throws Exception {
+    Map<String, String> m = new TreeMap<>();
+    try (Connection c = pg.connect(); Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(
+            "SELECT name, region1_token, region2_token FROM accounts WHERE name LIKE 'w%'")) {
+      while (r.next()) {
+        m.put(r.getString(1), r.getString(2) + " " + r.getString(3));
+      }
+    }
+    return m;
+  }
+
+  private static Map<String, String> apiWriterAccounts(Node n) {
+    Map<String, String> m = new TreeMap<>();
+    for (JsonNode page : n.api().pages("/accounts?maxpagesize=500", 100)) {
+      for (JsonNode a : page.path("value")) {
+        String name = a.path("name").asText();
+        if (name.startsWith("w")) {
+          JsonNode tokens = a.at("/serviceDetails/teamsDirectRouting/configuration/subdomainTokens");
+          m.put(name, tokens.path("region1Token").asText() + " " + tokens.path("region2Token").asText());
+        }
+      }
+    }
+    return m;
+  }
+
+  private static void assertChangeLogGapFreeWithOneEntryPerWrite(StoppablePostgres pg, long head,
+      List<String> written) throws Exception {
+    try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+      try (ResultSet r = s.executeQuery("SELECT count(*), min(seq), max(seq) FROM change_log")) {
+        r.next();
+        long count = r.getLong(1);
+        long min = r.getLong(2);
+        long max = r.getLong(3);
+        assertThat(min).as("first seq").isEqualTo(1);
+        assertThat(max).as("last seq = change_head").isEqualTo(head);
+        assertThat(count).as("rows of change_log (seq %d..%d): gap-free", min, max).isEqualTo(max - min + 1);
+      }
+      Map<String, Long> perAccount = new TreeMap<>();
+      try (ResultSet r = s.executeQuery(
+          "SELECT account_name, count(*) FROM change_log WHERE account_name LIKE 'w%' GROUP BY account_name")) {
+        while (r.next()) {
+          perAccount.put(r.getString(1), r.getLong(2));
+        }
+      }
+      assertThat(perAccount).as("change_log entries per written account")
+          .isEqualTo(written.stream().collect(Collectors.toMap(a -> a, a -> 1L, (x, y) -> x, TreeMap::new)));
+    }
+  }
+}

@@ -1,0 +1,147 @@
+package dev.drgw.cluster;
+
+import static dev.drgw.cluster.Provisioning.account;
+import static dev.drgw.cluster.Provisioning.awaitTxt;
+import static dev.drgw.cluster.Provisioning.get;
+import static dev.drgw.cluster.Provisioning.status;
+import static dev.drgw.cluster.Provisioning.subdomain;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.drgw.testing.ApiClient;
+import dev.drgw.testing.Cluster;
+import dev.drgw.testing.Cluster.Node;
+import dev.drgw.testing.Cluster.NodeSpec;
+import dev.drgw.testing.ClusterLogsOnFailure;
+import dev.drgw.testing.StoppablePostgres;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Two regions of two nodes each on one PostgreSQL: a change made through any node's API is
+ * answered by every node's DNS within 2 s, and its status goes from pending to synced; with both
+ * nodes of region 2 stopped, new changes are inconsistent until one of them is back.
+ */
+class TwoRegionsIT {
+
+  private static final Duration PROPAGATION = Duration.ofSeconds(2);
+  /** DRGW_NODE_STALE_AFTER of {@link Cluster#defaultSettings()}, plus heartbeats and slack. */
+  private static final Duration STALE = Duration.ofSeconds(8);
+
+  @RegisterExtension final ClusterLogsOnFailure logs = new ClusterLogsOnFailure();
+
+  @Test
+  void changesReachEveryRegionAndStatusTellsWhenARegionIsMissing() {
+    try (StoppablePostgres pg = StoppablePostgres.start();
+        Cluster cluster = logs.watch(Cluster.start(pg, Optional.empty(), Cluster.defaultSettings(), List.of(
+            new NodeSpec("r1a", 1), new NodeSpec("r1b", 1), new NodeSpec("r2a", 2), new NodeSpec("r2b", 2))))) {
+
+      JsonNode nodes = cluster.node("r1a").nodesView();
+      assertThat(nodes).as("GET /nodes: %s", nodes).hasSize(4)
+          .allSatisfy(n -> assertThat(n.path("live").asBoolean()).as("live: %s", n).isTrue());
+
+      // Through every node in turn: a new account, then a new token for it; every node's DNS
+      // answers each change within 2 s of the API's answer.
+      List<String> slow = new ArrayList<>();
+      List<String> measured = new ArrayList<>();
+      for (Node writer : cluster.nodes()) {
+        ApiClient api = writer.api();
+        String label = "via-" + writer.name();
+        for (String version : List.of("v1", "v2")) {
+          String t1 = "MS=" + label + "-" + version + "-1";
+          String t2 = "MS=" + label + "-" + version + "-2";
+          ApiClient.Response put = api.put("/accounts/" + label, account(label, t1, t2));
+          long acknowledged = System.nanoTime();
+          assertThat(put.status()).as("PUT through %s: %s", writer, put).isIn(200, 201);
+          List<String> statuses = new ArrayList<>(List.of(status(put.json())));
+          for (Node reader : cluster.nodes()) {
+            for (int region : List.of(1, 2)) {
+              String name = subdomain(label, region);
+              String token = region == 1 ? t1 : t2;
+              Optional<Duration> took = awaitTxt(reader, name, token, acknowledged, Duration.ofSeconds(10));
+              String line = writer + " -> " + reader + " " + name + " " + token + ": "
+                  + took.map(d -> d.toMillis() + " ms").orElse("not within 10 s");
+              measured.add(line);
+              if (took.isEmpty() || took.get().compareTo(PROPAGATION) > 0) {
+                slow.add(line);
+              }
+            }
+          }
+          await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            statuses.add(status(get(api, "/accounts/" + label)));
+            return statuses.get(statuses.size() - 1).equals("provisioned/synced");
+          });
+          assertThat(statuses.get(0)).as("status in the PUT answer; then %s", statuses).endsWith("/pending");
+          assertThat(statuses).as("statuses seen").noneMatch(s -> s.endsWith("/failed"));
+        }
+      }
+      System.out.println("DNS propagation, from the API's answer:\n  " + String.join("\n  ", measured));
+      assertThat(slow).as("changes not answered by a node's DNS within %s", PROPAGATION).isEmpty();
+
+      JsonNode settled = get(cluster.node("r2b").api(), "/accounts/via-r1a");
+      long head = cluster.headSeq();
+      for (String region : List.of("region1", "region2")) {
+        JsonNode rs = settled.at("/serviceDetails/teamsDirectRouting/regionStatus/" + region);
+        if (rs.isMissingNode()) {
+          rs = settled.path("regionStatus").path(region);
+        }
+        assertThat(rs.path("subdomainStatus").asText()).as("%s of %s", region, settled).isEqualTo("provisioned");
+        assertThat(rs.path("serviceProvisioningStatus").asText()).as("%s", rs).isEqualTo("synced");
+        assertThat(rs.path("liveNodes").asInt()).as("%s", rs).isEqualTo(2);
+        assertThat(rs.path("appliedSeq").asLong()).as("%s (head %d)", rs, head).isLessThanOrEqualTo(head).isPositive();
+      }
+
+      // Region 2 goes away: new changes are inconsistent, and stay so while it is away.
+      for (Node n : cluster.region(2)) {
+        n.stop();
+      }
+      Node r1a = cluster.node("r1a");
+      await("region 2 no longer live in GET /nodes").atMost(STALE).pollInterval(Duration.ofMillis(200))
+          .until(() -> liveNodes(r1a, 2) == 0);
+      ApiClient api = r1a.api();
+      ApiClient.Response put = api.put("/accounts/via-r1a",
+          account("via-r1a", "MS=alone-1", "MS=alone-2"));
+      long acknowledged = System.nanoTime();
+      assertThat(put.status()).as("%s", put).isEqualTo(200);
+      for (Node reader : cluster.region(1)) {
+        assertThat(awaitTxt(reader, subdomain("via-r1a", 1), "MS=alone-1", acknowledged, PROPAGATION))
+            .as("region 1 node %s answers the change within %s", reader, PROPAGATION).isPresent();
+      }
+      long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+      while (System.nanoTime() < until) {
+        for (Node reader : cluster.region(1)) {
+          JsonNode a = get(reader.api(), "/accounts/via-r1a");
+          assertThat(a.at("/serviceDetails/teamsDirectRouting/subdomainStatus").asText())
+              .as("subdomainStatus through %s with region 2 down: %s", reader, a).isEqualTo("inconsistent");
+          assertThat(a.path("serviceProvisioningStatus").asText())
+              .as("serviceProvisioningStatus through %s with region 2 down", reader).isNotEqualTo("synced");
+        }
+        Provisioning.sleep(200);
+      }
+
+      // One node of region 2 is back: it catches up, and the change is provisioned and synced.
+      Node back = cluster.node("r2a");
+      back.start();
+      await("provisioned/synced once r2a is back").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+          .until(() -> status(get(api, "/accounts/via-r1a")).equals("provisioned/synced"));
+      assertThat(Provisioning.txt(back, subdomain("via-r1a", 2))).containsExactly("MS=alone-2");
+      assertThat(liveNodes(r1a, 2)).isEqualTo(1);
+    }
+  }
+
+  private static long liveNodes(Node through, int region) {
+    JsonNode nodes = through.nodesView();
+    long live = 0;
+    for (JsonNode n : nodes) {
+      if (n.path("region").asInt() == region && n.path("live").asBoolean()) {
+        live++;
+      }
+    }
+    return live;
+  }
+}

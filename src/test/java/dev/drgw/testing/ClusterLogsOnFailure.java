@@ -1,0 +1,58 @@
+package dev.drgw.testing;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+/**
+ * When a cluster test fails, prints the tail of every node's log and where the other logs
+ * (SIPp, socat) are, so that a CI failure can be read without the machine. Register it with
+ * {@code @RegisterExtension} and pass it what the test starts.
+ */
+public final class ClusterLogsOnFailure implements TestWatcher {
+
+  private static final int LINES = 80;
+
+  private final List<Cluster> clusters = new ArrayList<>();
+  private final List<Path> otherLogs = new ArrayList<>();
+
+  public synchronized Cluster watch(Cluster cluster) {
+    clusters.add(cluster);
+    return cluster;
+  }
+
+  public synchronized MicrosoftSide watch(MicrosoftSide side) {
+    otherLogs.add(side.dir());
+    otherLogs.add(side.proxyDir());
+    return side;
+  }
+
+  public synchronized SippLoad watch(SippLoad load) {
+    otherLogs.add(load.dir());
+    return load;
+  }
+
+  @Override
+  public synchronized void testFailed(ExtensionContext context, Throwable cause) {
+    StringBuilder out = new StringBuilder("\n##### " + context.getDisplayName() + " failed; node logs:");
+    clusters.forEach(c -> out.append(c.logTails(LINES)));
+    if (!otherLogs.isEmpty()) {
+      out.append("\n##### SIPp and socat logs: ").append(otherLogs).append('\n');
+    }
+    System.err.println(out);
+  }
+
+  @Override
+  public void testAborted(ExtensionContext context, Throwable cause) {
+    testFailed(context, cause);
+  }
+
+  @Override
+  public void testDisabled(ExtensionContext context, Optional<String> reason) {}
+
+  @Override
+  public void testSuccessful(ExtensionContext context) {}
+}
