@@ -10,7 +10,7 @@ import dev.drgw.testing.ApiClient;
 import dev.drgw.testing.Cluster;
 import dev.drgw.testing.Cluster.Node;
 import dev.drgw.testing.Cluster.NodeSpec;
-import dev.drgw.testing.ClusterLogsOnFailure;
+import dev.drgw.testing.ClusterWatch;
 import dev.drgw.testing.DnsProber;
 import dev.drgw.testing.MicrosoftSide;
 import dev.drgw.testing.SippLoad;
@@ -39,7 +39,7 @@ class DatabaseOutageIT {
   static final String CALLED = "+441273650000";
   private static final Duration OUTAGE = Duration.ofSeconds(6);
 
-  @RegisterExtension final ClusterLogsOnFailure logs = new ClusterLogsOnFailure();
+  @RegisterExtension final ClusterWatch watch = new ClusterWatch();
 
   /** One API answer seen while PostgreSQL was down. */
   record Seen(String node, int status, String retryAfter, String code) {}
@@ -47,8 +47,8 @@ class DatabaseOutageIT {
   @Test
   void dnsAndCallsGoOnTheApiSays503AndNoChangeIsLostOrDoubled() throws Exception {
     try (StoppablePostgres pg = StoppablePostgres.start();
-        MicrosoftSide microsoft = logs.watch(MicrosoftSide.start());
-        Cluster cluster = logs.watch(Cluster.start(pg, Optional.of(microsoft), Cluster.defaultSettings(),
+        MicrosoftSide microsoft = watch.watch(MicrosoftSide.start());
+        Cluster cluster = watch.watch(Cluster.start(pg, Optional.of(microsoft), Cluster.defaultSettings(),
             List.of(new NodeSpec("r1a", 1), new NodeSpec("r2a", 2))))) {
       provisionProbe(cluster);
 
@@ -63,7 +63,7 @@ class DatabaseOutageIT {
       try (DnsProber prober = DnsProber.start(Cluster.dnsTargets(cluster.nodes()), subdomain("probe", 1),
           "MS=probe-1", DnsProber.Retry.SAME_SERVER)) {
         for (Node n : cluster.nodes()) {
-          loads.add(logs.watch(SippLoad.operatorCalls("calls-" + n.name(), n.operatorSipPort(), CALLED, 4,
+          loads.add(watch.watch(SippLoad.operatorCalls("calls-" + n.name(), n.operatorSipPort(), CALLED, 4,
               Duration.ofMillis(300), 0)));
         }
         writing.start();

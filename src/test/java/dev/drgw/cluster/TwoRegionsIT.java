@@ -13,7 +13,7 @@ import dev.drgw.testing.ApiClient;
 import dev.drgw.testing.Cluster;
 import dev.drgw.testing.Cluster.Node;
 import dev.drgw.testing.Cluster.NodeSpec;
-import dev.drgw.testing.ClusterLogsOnFailure;
+import dev.drgw.testing.ClusterWatch;
 import dev.drgw.testing.StoppablePostgres;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,12 +33,12 @@ class TwoRegionsIT {
   /** DRGW_NODE_STALE_AFTER of {@link Cluster#defaultSettings()}, plus heartbeats and slack. */
   private static final Duration STALE = Duration.ofSeconds(8);
 
-  @RegisterExtension final ClusterLogsOnFailure logs = new ClusterLogsOnFailure();
+  @RegisterExtension final ClusterWatch watch = new ClusterWatch();
 
   @Test
   void changesReachEveryRegionAndStatusTellsWhenARegionIsMissing() {
     try (StoppablePostgres pg = StoppablePostgres.start();
-        Cluster cluster = logs.watch(Cluster.start(pg, Optional.empty(), Cluster.defaultSettings(), List.of(
+        Cluster cluster = watch.watch(Cluster.start(pg, Optional.empty(), Cluster.defaultSettings(), List.of(
             new NodeSpec("r1a", 1), new NodeSpec("r1b", 1), new NodeSpec("r2a", 2), new NodeSpec("r2b", 2))))) {
 
       JsonNode nodes = cluster.node("r1a").nodesView();

@@ -10,7 +10,11 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -68,11 +72,17 @@ public final class DnsProber implements AutoCloseable {
   private final List<State> states = new ArrayList<>();
   private volatile boolean running = true;
 
+  /** A query awaiting its answer: when it was first sent, and to whom it went last. */
+  private record Pending(Instant firstSent, long deadlineNanos, boolean retried, int port) {}
+
   private static final class State {
     final AtomicLong queries = new AtomicLong();
     final AtomicLong firstTryTimeouts = new AtomicLong();
     final List<Miss> unanswered = new ArrayList<>();
     final List<Miss> wrong = new ArrayList<>();
+    /** By query ID; IDs are handed out in turn, so one is reused only after 65,536 queries. */
+    final Map<Integer, Pending> pending = new HashMap<>();
+    int nextId;
   }
 
   private DnsProber(List<Target> targets, Name qname, String expectedTxt, Duration interval, Duration timeout,
@@ -87,57 +97,128 @@ public final class DnsProber implements AutoCloseable {
 
   /**
    * Starts probing: every server is asked for the TXT record {@code name}, whose answer must be
-   * exactly {@code expectedTxt}; 15 ms between queries, 500 ms timeout.
+   * exactly {@code expectedTxt}; a query every 15 ms, 500 ms timeout.
    */
   public static DnsProber start(List<Target> targets, String name, String expectedTxt, Retry retry) {
     return start(targets, name, expectedTxt, Duration.ofMillis(15), Duration.ofMillis(500), retry);
   }
 
+  /**
+   * Starts probing with the given pace and timeout. Queries go out every {@code interval} whether
+   * or not earlier ones were answered, so the moments a server stops or starts answering are
+   * sampled as densely as any other.
+   */
   public static DnsProber start(List<Target> targets, String name, String expectedTxt, Duration interval,
       Duration timeout, Retry retry) {
     DnsProber prober = new DnsProber(targets, absolute(name), expectedTxt, interval, timeout, retry);
     for (int i = 0; i < targets.size(); i++) {
       State state = new State();
       prober.states.add(state);
+      DatagramSocket socket;
+      try {
+        socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        socket.setSoTimeout(100);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
       int index = i;
-      Thread t = new Thread(() -> prober.probe(index, state), "dns-prober-" + targets.get(i).name());
-      t.setDaemon(true);
-      prober.threads.add(t);
+      Thread sender = new Thread(() -> prober.send(index, state, socket), "dns-prober-" + targets.get(i).name());
+      Thread receiver = new Thread(() -> prober.receive(index, state, socket),
+          "dns-prober-answers-" + targets.get(i).name());
+      sender.setDaemon(true);
+      receiver.setDaemon(true);
+      prober.threads.add(sender);
+      prober.threads.add(receiver);
     }
     prober.threads.forEach(Thread::start);
     return prober;
   }
 
-  private void probe(int index, State state) {
+  private void send(int index, State state, DatagramSocket socket) {
     Target target = targets.get(index);
     Target retryTarget = retry == Retry.SAME_SERVER ? target : targets.get((index + 1) % targets.size());
-    try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+    try {
       while (running) {
-        Instant sent = Instant.now();
-        state.queries.incrementAndGet();
-        Optional<Message> answer = ask(socket, target.port(), qname, Type.TXT, timeout);
-        if (answer.isEmpty()) {
-          state.firstTryTimeouts.incrementAndGet();
-          answer = ask(socket, retryTarget.port(), qname, Type.TXT, timeout);
-        }
-        if (answer.isEmpty()) {
-          synchronized (state) {
-            state.unanswered.add(new Miss(target.name(), sent, "no answer after one retry to " + retryTarget.name()));
-          }
-        } else {
-          String problem = problem(answer.get());
-          if (problem != null) {
-            synchronized (state) {
-              state.wrong.add(new Miss(target.name(), sent, problem));
+        long now = System.nanoTime();
+        List<Pending> toRetry = new ArrayList<>();
+        synchronized (state) {
+          for (Iterator<Map.Entry<Integer, Pending>> it = state.pending.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Integer, Pending> e = it.next();
+            Pending p = e.getValue();
+            if (now < p.deadlineNanos()) {
+              continue;
+            }
+            it.remove();
+            if (p.retried()) {
+              state.unanswered.add(new Miss(target.name(), p.firstSent(),
+                  "no answer, nor from " + retryTarget.name() + " to the retry"));
+            } else {
+              state.firstTryTimeouts.incrementAndGet();
+              toRetry.add(p);
             }
           }
         }
+        for (Pending p : toRetry) {
+          query(state, socket, retryTarget.port(), p.firstSent(), true);
+        }
+        state.queries.incrementAndGet();
+        query(state, socket, target.port(), Instant.now(), false);
         Thread.sleep(interval.toMillis());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } finally {
+      socket.close();
+    }
+  }
+
+  private void query(State state, DatagramSocket socket, int port, Instant firstSent, boolean retried)
+      throws IOException {
+    int id;
+    synchronized (state) {
+      id = state.nextId;
+      state.nextId = (state.nextId + 1) & 0xFFFF;
+      state.pending.put(id, new Pending(firstSent, System.nanoTime() + timeout.toNanos(), retried, port));
+    }
+    Message query = Message.newQuery(Record.newRecord(qname, Type.TXT, DClass.IN));
+    query.getHeader().setID(id);
+    byte[] wire = query.toWire();
+    socket.send(new DatagramPacket(wire, wire.length, InetAddress.getLoopbackAddress(), port));
+  }
+
+  private void receive(int index, State state, DatagramSocket socket) {
+    byte[] buffer = new byte[4096];
+    while (running && !socket.isClosed()) {
+      DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+      try {
+        socket.receive(packet);
+      } catch (SocketTimeoutException idle) {
+        continue;
+      } catch (IOException closed) {
+        return;
+      }
+      Message answer;
+      try {
+        answer = new Message(Arrays.copyOf(packet.getData(), packet.getLength()));
+      } catch (IOException malformed) {
+        synchronized (state) {
+          state.wrong.add(new Miss(targets.get(index).name(), Instant.now(), "malformed answer: " + malformed));
+        }
+        continue;
+      }
+      synchronized (state) {
+        Pending p = state.pending.get(answer.getHeader().getID());
+        if (p == null || p.port() != packet.getPort()) {
+          continue; // an answer after its timeout: that query is retried or counted already
+        }
+        state.pending.remove(answer.getHeader().getID());
+        String problem = problem(answer);
+        if (problem != null) {
+          state.wrong.add(new Miss(targets.get(index).name(), p.firstSent(), problem));
+        }
+      }
     }
   }
 
@@ -195,7 +276,7 @@ public final class DnsProber implements AutoCloseable {
       }
       Message answer;
       try {
-        answer = new Message(java.util.Arrays.copyOf(packet.getData(), packet.getLength()));
+        answer = new Message(Arrays.copyOf(packet.getData(), packet.getLength()));
       } catch (IOException malformed) {
         continue;
       }
@@ -232,7 +313,7 @@ public final class DnsProber implements AutoCloseable {
         .orElseThrow(() -> new IllegalArgumentException("no target " + target));
   }
 
-  /** Stops probing after the queries in flight; returns the reports. */
+  /** Stops probing; the queries still in flight are not judged. Returns the reports. */
   public List<Report> stop() {
     running = false;
     for (Thread t : threads) {

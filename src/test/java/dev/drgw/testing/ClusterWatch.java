@@ -4,20 +4,23 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
- * When a cluster test fails, prints the tail of every node's log and where the other logs
- * (SIPp, socat) are, so that a CI failure can be read without the machine. Register it with
- * {@code @RegisterExtension} and pass it what the test starts.
+ * Watches what a cluster test starts (register it with {@code @RegisterExtension} and pass it each
+ * cluster, proxy and SIPp load): after the test, ends the SIPp processes still running, however
+ * the test ended; when it fails, prints the tail of every node's log and where the SIPp and socat
+ * logs are, so that a CI failure can be read without the machine.
  */
-public final class ClusterLogsOnFailure implements TestWatcher {
+public final class ClusterWatch implements TestWatcher, AfterEachCallback {
 
   private static final int LINES = 80;
 
   private final List<Cluster> clusters = new ArrayList<>();
   private final List<Path> otherLogs = new ArrayList<>();
+  private final List<SippLoad> loads = new ArrayList<>();
 
   public synchronized Cluster watch(Cluster cluster) {
     clusters.add(cluster);
@@ -32,7 +35,13 @@ public final class ClusterLogsOnFailure implements TestWatcher {
 
   public synchronized SippLoad watch(SippLoad load) {
     otherLogs.add(load.dir());
+    loads.add(load);
     return load;
+  }
+
+  @Override
+  public synchronized void afterEach(ExtensionContext context) {
+    loads.forEach(SippLoad::close);
   }
 
   @Override
