@@ -187,8 +187,8 @@ public final class Cluster implements AutoCloseable {
         Path auth = Files.createDirectory(dataDir.resolve("auth"),
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Files.copy(signingKey, auth.resolve("signing-key.jwk"), StandardCopyOption.COPY_ATTRIBUTES);
-        this.operatorSipPort = Sipp.freePort();
-        this.teamsSipPort = Sipp.freePort();
+        this.operatorSipPort = Ports.free();
+        this.teamsSipPort = Ports.free();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

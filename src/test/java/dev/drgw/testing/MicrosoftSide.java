@@ -53,8 +53,8 @@ public final class MicrosoftSide implements AutoCloseable {
       Path drgwCert = drgw.writeCertChainPem(dir.resolve("drgw.pem"));
       Path drgwKey = drgw.writeKeyPkcs8Pem(dir.resolve("drgw-key.pem"));
 
-      int proxyPort = Sipp.freePort();
-      int sippPort = Sipp.freePort();
+      int proxyPort = Ports.free();
+      int sippPort = Ports.free();
       SippLoad proxy = SippLoad.teamsProxy(sippPort, proxyPort);
       Process socat = new ProcessBuilder(socatBinary,
           "OPENSSL-LISTEN:" + proxyPort + ",bind=127.0.0.1,reuseaddr,fork,cert=" + msCert + ",key=" + msKey

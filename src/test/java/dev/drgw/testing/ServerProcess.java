@@ -5,7 +5,6 @@ import dev.drgw.auth.Role;
 import dev.drgw.auth.TokenIssuer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,7 +39,7 @@ public final class ServerProcess implements AutoCloseable {
     this.workingDir = workingDir;
     this.dataDir = dataDir;
     this.port = port;
-    this.dnsPort = freeUdpAndTcpPort();
+    this.dnsPort = Ports.free();
     this.env = env;
   }
 
@@ -71,7 +70,7 @@ public final class ServerProcess implements AutoCloseable {
     command.add(javaBinary());
     command.addAll(jvmOptions);
     command.addAll(List.of("-jar", jar().toString(), "serve"));
-    ServerProcess server = new ServerProcess(List.copyOf(command), dataDir, dataDir, freePort(), env);
+    ServerProcess server = new ServerProcess(List.copyOf(command), dataDir, dataDir, Ports.free(), env);
     server.launch();
     return server;
   }
@@ -83,7 +82,7 @@ public final class ServerProcess implements AutoCloseable {
    */
   public static ServerProcess startCommand(List<String> command, Path workingDir) {
     ServerProcess server =
-        new ServerProcess(command, workingDir, workingDir.resolve("data"), freePort(), Map.of());
+        new ServerProcess(command, workingDir, workingDir.resolve("data"), Ports.free(), Map.of());
     server.launch();
     return server;
   }
@@ -94,22 +93,6 @@ public final class ServerProcess implements AutoCloseable {
 
   public int dnsPort() {
     return dnsPort;
-  }
-
-  public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static int freeUdpAndTcpPort() {
-    try {
-      return Sipp.freePort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private void launch() {

@@ -69,11 +69,7 @@ public final class SippLoad implements AutoCloseable {
   }
 
   private static SippLoad start(String name, List<String> scenarioArgs) {
-    try {
-      return start(name, scenarioArgs, Sipp.freePort());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return start(name, scenarioArgs, Ports.free());
   }
 
   private static SippLoad start(String name, List<String> scenarioArgs, int localPort) {

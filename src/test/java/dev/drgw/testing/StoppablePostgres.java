@@ -33,7 +33,7 @@ public final class StoppablePostgres implements AutoCloseable {
   public static StoppablePostgres start() {
     try {
       Path dir = Files.createTempDirectory(TestServer.newDataDir(), "pg-");
-      StoppablePostgres pg = new StoppablePostgres(dir, Sipp.freePort());
+      StoppablePostgres pg = new StoppablePostgres(dir, Ports.free());
       pg.startAgain();
       pg.execute("postgres", "CREATE DATABASE drgw");
       return pg;
