@@ -30,8 +30,10 @@ public final class Ports {
       }
       try (ServerSocket tcp = new ServerSocket(port, 1, InetAddress.getLoopbackAddress());
           DatagramSocket udp = new DatagramSocket(port, InetAddress.getLoopbackAddress())) {
-        GIVEN.add(port);
-        return port;
+        if (tcp.isBound() && udp.isBound()) {
+          GIVEN.add(port);
+          return port;
+        }
       } catch (IOException taken) {
         // try another
       }
