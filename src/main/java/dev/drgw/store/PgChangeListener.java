@@ -32,6 +32,7 @@ public final class PgChangeListener implements AutoCloseable {
   private volatile boolean closed;
   private volatile boolean listening;
   private volatile Connection connection;
+  private final java.util.concurrent.atomic.AtomicInteger sessions = new java.util.concurrent.atomic.AtomicInteger();
 
   private PgChangeListener(Database database, LongConsumer onChange) {
     this.database = database;
@@ -61,6 +62,11 @@ public final class PgChangeListener implements AutoCloseable {
     return listening;
   }
 
+  /** How many LISTEN sessions were established so far (reconnections included). */
+  public int sessions() {
+    return sessions.get();
+  }
+
   private void run() {
     Duration backoff = Duration.ofMillis(100);
     while (!closed) {
@@ -70,6 +76,7 @@ public final class PgChangeListener implements AutoCloseable {
           s.execute("LISTEN " + CHANNEL);
         }
         listening = true;
+        sessions.incrementAndGet();
         backoff = Duration.ofMillis(100);
         log.info("listening for changes from other nodes (PostgreSQL LISTEN {})", CHANNEL);
         onChange.accept(-1); // anything committed while not listening
