@@ -44,11 +44,13 @@ public final class ApiRoutes {
           new Operation("get", "/teamsRequestsForInformation"),
           new Operation("get", "/teamsRequestsForInformation/{tenantId}"),
           new Operation("put", "/teamsRequestsForInformation/{tenantId}"),
-          new Operation("get", "/numbers"));
+          new Operation("get", "/numbers"),
+          new Operation("get", "/nodes"));
 
   private final ApiPipeline pipeline;
   private final AccountRoutes accounts;
   private final NumberRoutes numbers;
+  private final NodeRoutes nodes;
   private final ErrorBodies errors;
 
   public ApiRoutes(
@@ -60,8 +62,12 @@ public final class ApiRoutes {
       Duration repeatabilityWindow,
       OptionalInt rateLimitPerMinute,
       long maxBodyBytes,
-      Clock clock) {
+      Clock clock,
+      java.util.function.Predicate<Throwable> storeUnavailable,
+      java.util.function.Supplier<List<dev.drgw.changes.NodeState>> nodeList,
+      Duration staleAfter) {
     Json json = new Json();
+    this.nodes = new NodeRoutes(nodeList, staleAfter, json);
     this.errors = new ErrorBodies(json);
     Optional<RateLimiter> limiter =
         rateLimitPerMinute.isPresent()
@@ -75,7 +81,8 @@ public final class ApiRoutes {
             ledger,
             errors,
             maxBodyBytes,
-            clock);
+            clock,
+            storeUnavailable);
     this.accounts = new AccountRoutes(accountService, status, json);
     this.numbers = new NumberRoutes(numberService, status, json);
   }
@@ -94,6 +101,7 @@ public final class ApiRoutes {
     add(routes, HandlerType.PUT, number, Role.WRITE, json, numbers::put);
     add(routes, HandlerType.DELETE, number, Role.DELETE, none, numbers::delete);
     add(routes, HandlerType.GET, "/numbers", Role.READ, none, numbers::listAll);
+    add(routes, HandlerType.GET, "/nodes", Role.READ, none, nodes::list);
     String civic = "/accounts/{accountName}/teamsCivicAddresses";
     add(routes, HandlerType.GET, civic, Role.READ, none, c -> notImplemented("listTeamsCivicAddresses"));
     add(routes, HandlerType.GET, civic + "/{civicAddressId}", Role.READ, none,

@@ -56,6 +56,9 @@ public final class PortalRoutes {
   /** Largest CSV upload, in MiB. */
   public static final int MAX_UPLOAD_MB = 16;
   private static final int PAGE = 50;
+  /** Seconds to wait before retrying while the database is unavailable. */
+  private static final int RETRY_AFTER_SECONDS = 5;
+  private final java.util.function.Predicate<Throwable> storeUnavailable;
 
   private final AccountService accounts;
   private final NumberService numbers;
@@ -78,7 +81,9 @@ public final class PortalRoutes {
       PasswordHasher hasher,
       java.time.Clock clock,
       java.time.Duration sessionLifetime,
-      Optional<OidcLogin> oidc) {
+      Optional<OidcLogin> oidc,
+      java.util.function.Predicate<Throwable> storeUnavailable) {
+    this.storeUnavailable = storeUnavailable;
     this.accounts = accounts;
     this.numbers = numbers;
     this.status = status;
@@ -143,6 +148,8 @@ public final class PortalRoutes {
       case 405 -> "This page cannot be used that way.";
       case 413 -> isMultipart(ctx) ? UPLOAD_TOO_LARGE : "The form is too large, so nothing was saved. Shorten what you typed.";
       case 500 -> "Something went wrong on the server; nothing you typed was saved. The details are in drgw's log.";
+      case 503 -> "The provisioning database is unavailable, so nothing was read or saved (calls and DNS are"
+          + " still served). Please try again in a few seconds.";
       default -> "The request failed (" + status + ").";
     };
     Optional<Sessions.Session> session = sessions.find(ctx.cookie(Sessions.COOKIE)).filter(Sessions.Session::signedIn);
@@ -165,7 +172,16 @@ public final class PortalRoutes {
     return ctx -> {
       ctx.attribute(ROUTE_ATTRIBUTE, route);
       securityHeaders(ctx);
-      handler.handle(ctx);
+      try {
+        handler.handle(ctx);
+      } catch (RuntimeException e) {
+        if (!storeUnavailable.test(e)) {
+          throw e;
+        }
+        log.warn("portal {} {}: the database is unavailable ({})", ctx.method(), ctx.path(), e.getMessage());
+        ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+        failed(ctx, 503);
+      }
     };
   }
 

@@ -12,6 +12,7 @@ public final class Stores implements AutoCloseable {
   private final JdbcRequestLedger requestLedger;
   private final JdbcSnapshotSource snapshotSource;
   private final JdbcUserStore users;
+  private final JdbcNodes nodes;
   private final Transactions transactions;
 
   public Stores(Database database, ObjectMapper json, Clock clock) {
@@ -23,10 +24,15 @@ public final class Stores implements AutoCloseable {
     this.requestLedger = new JdbcRequestLedger(database, json);
     this.snapshotSource = new JdbcSnapshotSource(database);
     this.users = new JdbcUserStore(database);
+    this.nodes = new JdbcNodes(database);
   }
 
   public JdbcUserStore users() {
     return users;
+  }
+
+  public JdbcNodes nodes() {
+    return nodes;
   }
 
   public JdbcAccountStore accounts() {

@@ -341,6 +341,13 @@ final class Transactions implements AutoCloseable {
           .add();
     }
     log.execute();
+    if (database.dialect() == Dialect.POSTGRESQL) {
+      // Delivered to every listening node when (and only if) the transaction commits.
+      handle.createQuery("SELECT pg_notify('" + PgChangeListener.CHANNEL + "', :seq)")
+          .bind("seq", Long.toString(head))
+          .mapTo(String.class)
+          .one();
+    }
   }
 
   private static String truncate(String s, int max) {

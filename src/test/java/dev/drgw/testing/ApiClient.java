@@ -117,8 +117,9 @@ public final class ApiClient {
 
   /**
    * A copy of an account or number body without the status fields that the server computes
-   * from what it serves ({@code serviceProvisioningStatus}, {@code subdomainStatus}): they move
-   * from pending to synced on their own, so a "nothing changed" comparison must leave them out.
+   * from what it serves ({@code serviceProvisioningStatus}, {@code subdomainStatus} and their
+   * per-region copy {@code regionStatus}): they move from pending to synced on their own, so a
+   * "nothing changed" comparison must leave them out.
    */
   public static JsonNode withoutStatus(JsonNode body) {
     JsonNode copy = body.deepCopy();
@@ -130,6 +131,7 @@ public final class ApiClient {
     if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
       object.remove("serviceProvisioningStatus");
       object.remove("subdomainStatus");
+      object.remove("regionStatus");
       object.forEach(ApiClient::strip);
     } else if (node.isArray()) {
       node.forEach(ApiClient::strip);
