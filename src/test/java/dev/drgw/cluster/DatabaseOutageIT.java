@@ -24,8 +24,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -101,52 +103,64 @@ class DatabaseOutageIT {
       }
       List<RetryingWriter.Write> writes = writer.writes();
       System.out.printf("DNS: %s%ncalls: %s%ncalls completed while PostgreSQL was down: %s%n"
-          + "API while down: %s%nAPI back %d ms after PostgreSQL; %d writes, %d retried after 503%n",
+          + "API while down: %s%nAPI back %d ms after PostgreSQL; %d writes, %d answers 503%n",
           dns, calls, okDuringOutage, duringOutage, recovery.toMillis(), writes.size(), writer.retried503());
 
-      // DNS and SIP went on.
-      assertThat(dns).allSatisfy(r -> {
-        assertThat(r.unanswered()).as("DNS queries unanswered after one retry, %s", r.target()).isEmpty();
-        assertThat(r.wrong()).as("wrong DNS answers, %s", r.target()).isEmpty();
-        assertThat(r.queries()).isGreaterThan(100);
-      });
-      assertThat(calls).allSatisfy(s -> {
-        assertThat(s.failed()).as("failed calls: %s", s).isZero();
-        assertThat(s.successful()).as("%s", s).isPositive();
-      });
-      assertThat(okDuringOutage).as("calls completed while PostgreSQL was down").allSatisfy(
-          (load, ok) -> assertThat(ok).as(load).isPositive());
+      // Every check is made and reported, so that one failure does not hide the others.
+      SoftAssertions soft = new SoftAssertions();
 
-      // The API said 503, with Retry-After and the Azure error body, all the while.
-      assertThat(duringOutage).isNotEmpty().allSatisfy(s -> {
-        assertThat(s.status()).as("%s", s).isEqualTo(503);
-        assertThat(s.retryAfter()).as("Retry-After of %s", s).isNotBlank();
-        assertThat(s.code()).as("%s", s).isEqualTo("ServiceUnavailable");
-      });
-      assertThat(recovery).isLessThan(Duration.ofSeconds(20));
+      // DNS and SIP went on.
+      for (DnsProber.Report r : dns) {
+        soft.assertThat(r.unanswered()).as("DNS queries unanswered after one retry, %s", r.target()).isEmpty();
+        soft.assertThat(r.wrong()).as("wrong DNS answers, %s", r.target()).isEmpty();
+        soft.assertThat(r.queries()).as("DNS queries to %s", r.target()).isGreaterThan(100);
+      }
+      for (SippLoad.Stats s : calls) {
+        soft.assertThat(s.failed()).as("failed calls: %s", s).isZero();
+        soft.assertThat(s.successful()).as("%s", s).isPositive();
+      }
+      okDuringOutage.forEach((load, ok) ->
+          soft.assertThat(ok).as("calls of %s completed while PostgreSQL was down", load).isPositive());
+
+      // The API said 503, with Retry-After and the Azure error body, all the while, and came back.
+      soft.assertThat(duringOutage).as("API answers while PostgreSQL was down").isNotEmpty();
+      for (Seen s : duringOutage) {
+        soft.assertThat(s.status()).as("%s", s).isEqualTo(503);
+        soft.assertThat(s.retryAfter()).as("Retry-After of %s", s).isNotBlank();
+        soft.assertThat(s.code()).as("%s", s).isEqualTo("ServiceUnavailable");
+      }
+      soft.assertThat(recovery).as("API back after PostgreSQL").isLessThan(Duration.ofSeconds(20));
 
       // Every write was answered 201 in the end (a 200 would mean a retry ran it a second time).
-      assertThat(writer.retried503()).as("writes that met the outage").isPositive();
-      assertThat(writes).allSatisfy(w ->
-          assertThat(w.finalStatus()).as("%s after %s: %s", w.account(), w.attempts(), w.finalBody()).isEqualTo(201));
-      List<String> written = writes.stream().map(RetryingWriter.Write::account).sorted().toList();
+      soft.assertThat(writer.retried503()).as("503 answers the writer met").isPositive();
+      soft.assertThat(writes.stream().filter(w -> w.finalStatus() != 201).map(RetryingWriter.Write::summary))
+          .as("writes not answered 201 in the end").isEmpty();
+      List<String> attempted = writes.stream().map(RetryingWriter.Write::account).sorted().toList();
+      Map<String, String> acknowledged = tokensOf(writes.stream().filter(w -> w.finalStatus() == 201)
+          .map(RetryingWriter.Write::account).toList());
 
+      // PostgreSQL, every node's API and every node's DNS agree, and hold every acknowledged write
+      // once: one change-log entry each, no gap in the change log.
       awaitEveryNodeAtHead(cluster);
-      assertThat(storedWriterAccounts(pg)).as("accounts w* in PostgreSQL").isEqualTo(tokensOf(written));
-      assertChangeLogGapFreeWithOneEntryPerWrite(pg, cluster.headSeq(), written);
+      Map<String, String> stored = storedWriterAccounts(pg);
+      soft.assertThat(stored).as("accounts w* in PostgreSQL").containsAllEntriesOf(acknowledged);
+      soft.assertThat(attempted).as("accounts w* written").containsAll(stored.keySet());
+      assertChangeLogGapFreeWithOneEntryPerAccount(soft, pg, cluster.headSeq(), stored.keySet());
       for (Node n : cluster.nodes()) {
-        assertThat(apiWriterAccounts(n)).as("accounts w* through the API of %s", n).isEqualTo(tokensOf(written));
+        soft.assertThat(apiWriterAccounts(n)).as("accounts w* through the API of %s", n).isEqualTo(stored);
         List<String> wrong = new ArrayList<>();
-        for (String a : written) {
+        for (String a : attempted) {
           for (int region : List.of(1, 2)) {
             List<String> txt = Provisioning.txt(n, subdomain(a, region));
-            if (!txt.equals(List.of("MS=" + a + "-" + region))) {
-              wrong.add(subdomain(a, region) + " " + txt);
+            List<String> expected = stored.containsKey(a) ? List.of("MS=" + a + "-" + region) : List.of();
+            if (!txt.equals(expected)) {
+              wrong.add(subdomain(a, region) + " " + txt + ", expected " + expected);
             }
           }
         }
-        assertThat(wrong).as("DNS of %s disagreeing with the writes", n).isEmpty();
+        soft.assertThat(wrong).as("DNS of %s disagreeing with PostgreSQL", n).isEmpty();
       }
+      soft.assertAll();
     }
   }
 
@@ -214,17 +228,17 @@ class DatabaseOutageIT {
     return m;
   }
 
-  private static void assertChangeLogGapFreeWithOneEntryPerWrite(StoppablePostgres pg, long head,
-      List<String> written) throws Exception {
+  private static void assertChangeLogGapFreeWithOneEntryPerAccount(SoftAssertions soft, StoppablePostgres pg,
+      long head, Set<String> accounts) throws Exception {
     try (Connection c = pg.connect(); Statement s = c.createStatement()) {
       try (ResultSet r = s.executeQuery("SELECT count(*), min(seq), max(seq) FROM change_log")) {
         r.next();
         long count = r.getLong(1);
         long min = r.getLong(2);
         long max = r.getLong(3);
-        assertThat(min).as("first seq").isEqualTo(1);
-        assertThat(max).as("last seq = change_head").isEqualTo(head);
-        assertThat(count).as("rows of change_log (seq %d..%d): gap-free", min, max).isEqualTo(max - min + 1);
+        soft.assertThat(min).as("first seq").isEqualTo(1);
+        soft.assertThat(max).as("last seq = change_head").isEqualTo(head);
+        soft.assertThat(count).as("rows of change_log (seq %d..%d): gap-free", min, max).isEqualTo(max - min + 1);
       }
       Map<String, Long> perAccount = new TreeMap<>();
       try (ResultSet r = s.executeQuery(
@@ -233,8 +247,8 @@ class DatabaseOutageIT {
           perAccount.put(r.getString(1), r.getLong(2));
         }
       }
-      assertThat(perAccount).as("change_log entries per written account")
-          .isEqualTo(written.stream().collect(Collectors.toMap(a -> a, a -> 1L, (x, y) -> x, TreeMap::new)));
+      soft.assertThat(perAccount).as("change_log entries per written account")
+          .isEqualTo(accounts.stream().collect(Collectors.toMap(a -> a, a -> 1L, (x, y) -> x, TreeMap::new)));
     }
   }
 }

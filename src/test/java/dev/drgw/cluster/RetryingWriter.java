@@ -22,9 +22,32 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class RetryingWriter implements Runnable {
 
   /** One write: the account, the statuses of every attempt, and the final answer. */
-  record Write(String account, List<String> attempts, int finalStatus, String finalBody) {}
+  record Write(String account, List<String> attempts, int finalStatus, String finalBody) {
 
-  private static final Duration GIVE_UP = Duration.ofSeconds(60);
+    /** The account, its attempts with repeats counted ({@code 409:RequestInProgress x150}), the last answer. */
+    String summary() {
+      StringBuilder out = new StringBuilder(account).append(": ");
+      String previous = null;
+      int repeats = 0;
+      for (String a : attempts) {
+        String answer = a.substring(a.indexOf(':') + 1);
+        if (answer.equals(previous)) {
+          repeats++;
+          continue;
+        }
+        if (previous != null) {
+          out.append(previous).append(repeats > 1 ? " x" + repeats : "").append(", ");
+        }
+        previous = answer;
+        repeats = 1;
+      }
+      out.append(previous).append(repeats > 1 ? " x" + repeats : "");
+      return out.append(" -> ").append(finalBody.length() > 300 ? finalBody.substring(0, 300) + "..." : finalBody)
+          .toString();
+    }
+  }
+
+  private static final Duration GIVE_UP = Duration.ofSeconds(30);
   private static final Duration PAUSE = Duration.ofMillis(20);
 
   private final List<Cluster.Node> nodes;
