@@ -66,6 +66,9 @@ public final class Wiring implements AutoCloseable {
   private final Map<String, PeerHealth> sipPeers = new LinkedHashMap<>();
   private final DnsService dns;
   private final UserStore users;
+  private final Drain drain;
+  /** Set once the HTTP server has started: only a node that served drains when it stops. */
+  private volatile boolean serving;
 
   private Wiring(Config config, Clock clock) throws ConfigException {
     try {
@@ -88,7 +91,8 @@ public final class Wiring implements AutoCloseable {
       stores.onCommit(follower::wake);
       follower.start();
       if (config.dns().enabled()) {
-        dns = own(new DnsService(config.dns(), names, follower, metrics.registry()));
+        // DNS answers from memory and stops last: kindest to resolvers while the rest shuts down
+        dns = ownLast(new DnsService(config.dns(), names, follower, metrics.registry()));
         try {
           dns.start();
         } catch (IOException e) {
@@ -100,6 +104,7 @@ public final class Wiring implements AutoCloseable {
       } else {
         dns = null;
       }
+      Calls calls = null;
       if (config.sip().enabled()) {
         var sip = config.sip();
         CallRouting routing = new CallRouting(names, sip.nodeRegion(),
@@ -116,7 +121,7 @@ public final class Wiring implements AutoCloseable {
         sipPeers.put("teams", proxies);
         sipPeers.put("operator", operatorPeers);
         sipPeers.forEach((side, health) -> peerGauges(metrics, side, health));
-        Calls calls = own(new Calls(sip.noAnswerTimeout(), sip.customHeaderName(),
+        calls = own(new Calls(sip.noAnswerTimeout(), sip.customHeaderName(),
             new dev.drgw.sip.CallAdmission(sip.maxCallRate(), System::nanoTime)));
         activeCallGauges(metrics, sip.nodeRegion(), calls);
         String bindHost = sip.bind().equals("0.0.0.0") || sip.bind().equals("::") ? names.regionDomain(sip.nodeRegion())
@@ -153,7 +158,8 @@ public final class Wiring implements AutoCloseable {
       if (dns != null) {
         checks.put("dns", dns::isServing);
       }
-      HealthRoutes health = new HealthRoutes(checks, this::sipPeerDetail, metrics);
+      drain = new Drain(config.operations().drainTimeout(), calls);
+      HealthRoutes health = new HealthRoutes(checks, this::sipPeerDetail, metrics, drain::draining);
       ScheduledExecutorService housekeeping =
           Executors.newSingleThreadScheduledExecutor(
               r -> {
@@ -195,7 +201,7 @@ public final class Wiring implements AutoCloseable {
                   o.redirectUri(), clock)));
       var http = config.http();
       web = own(new WebServer(http.bind(), http.port(), http.maxBodyBytes(), api, portal, health,
-          new HttpMetrics(metrics.registry())));
+          new HttpMetrics(metrics.registry()), drain::draining));
     } catch (RuntimeException | ConfigException e) {
       close(); // what started before the failure (database, DNS, SIP listeners) stops again
       throw e;
@@ -208,6 +214,7 @@ public final class Wiring implements AutoCloseable {
     try {
       wiring = new Wiring(config, clock);
       wiring.web.start();
+      wiring.serving = true;
       log.info("drgw serving HTTP on {}:{}", config.http().bind(), wiring.web.port());
       return wiring;
     } catch (RuntimeException e) {
@@ -237,6 +244,12 @@ public final class Wiring implements AutoCloseable {
 
   private <T extends AutoCloseable> T own(T resource) {
     started.push(resource);
+    return resource;
+  }
+
+  /** As {@link #own}, but stopped after everything else. */
+  private <T extends AutoCloseable> T ownLast(T resource) {
+    started.addLast(resource);
     return resource;
   }
 
@@ -301,9 +314,16 @@ public final class Wiring implements AutoCloseable {
     return follower;
   }
 
-  /** Stops everything in reverse order of start. */
+  /**
+   * Stops gracefully when the node was serving (drains calls and requests first, see {@link
+   * Drain}), then everything in reverse order of start, DNS last.
+   */
   @Override
   public void close() {
+    if (serving) {
+      serving = false;
+      drain.run();
+    }
     while (!started.isEmpty()) {
       AutoCloseable resource = started.pop();
       try {
@@ -312,5 +332,6 @@ public final class Wiring implements AutoCloseable {
         log.warn("error while stopping {}", resource, e);
       }
     }
+    log.info("drgw stopped");
   }
 }

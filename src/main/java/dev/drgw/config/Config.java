@@ -13,7 +13,8 @@ public record Config(
     ApiSettings api,
     DnsSettings dns,
     PortalSettings portal,
-    SipSettings sip) {
+    SipSettings sip,
+    OperationsSettings operations) {
 
   public Config {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -25,5 +26,6 @@ public record Config(
     Objects.requireNonNull(dns, "dns");
     Objects.requireNonNull(portal, "portal");
     Objects.requireNonNull(sip, "sip");
+    Objects.requireNonNull(operations, "operations");
   }
 }

@@ -341,6 +341,21 @@ public final class Settings {
           "Name of a SIP header that carries the account's Teams tenant ID toward the operator network,"
               + " e.g. X-MS-TenantID; empty means none.");
 
+  static final Setting SHUTDOWN_DRAIN_TIMEOUT =
+      new Setting(
+          "DRGW_SHUTDOWN_DRAIN_TIMEOUT",
+          "shutdown.drain-timeout",
+          "30s",
+          "On SIGTERM, how long drgw refuses new calls (503 with Retry-After, /health/ready 503) and waits for"
+              + " the calls in progress to end before it ends the rest with BYE, 0s to 1h; 0 does not wait.");
+  static final Setting LOG_FORMAT =
+      new Setting(
+          "DRGW_LOG_FORMAT",
+          "log.format",
+          "text",
+          "Log line format on standard output: text (one line per event) or json (one JSON object per line:"
+              + " timestamp, level, logger, thread, message, mdc, exception).");
+
   public static final List<Setting> ALL =
       List.of(
           DATA_DIR,
@@ -399,7 +414,9 @@ public final class Settings {
           SIP_OPERATOR_TLS_PORT,
           SIP_NO_ANSWER_TIMEOUT,
           SIP_MAX_CALL_RATE,
-          SIP_TENANT_HEADER);
+          SIP_TENANT_HEADER,
+          SHUTDOWN_DRAIN_TIMEOUT,
+          LOG_FORMAT);
 
   private Settings() {}
 

@@ -72,7 +72,8 @@ class ConfigLoaderTest {
                     List.of(new SipSettings.Peer("sip.pstnhub.microsoft.com", 5061, "tls"),
                         new SipSettings.Peer("sip2.pstnhub.microsoft.com", 5061, "tls"),
                         new SipSettings.Peer("sip3.pstnhub.microsoft.com", 5061, "tls")),
-                    List.of(), Duration.ofSeconds(60), 5061, Duration.ofSeconds(2), 500)));
+                    List.of(), Duration.ofSeconds(60), 5061, Duration.ofSeconds(2), 500),
+                new OperationsSettings(Duration.ofSeconds(30), OperationsSettings.LogFormat.TEXT)));
   }
 
   /** One row per setting: a file value, an environment value and what each one yields. */
@@ -368,7 +369,11 @@ class ConfigLoaderTest {
             Duration.ofSeconds(1), Duration.ofSeconds(5)),
         row(Settings.SIP_MAX_CALL_RATE, "0", "2000", c -> c.sip().maxCallRate(), 500, 0, 2000),
         row(Settings.SIP_TENANT_HEADER, "X-MS-TenantID", "X-Tenant", c -> c.sip().tenantHeaderName().orElse("none"),
-            "none", "X-MS-TenantID", "X-Tenant"));
+            "none", "X-MS-TenantID", "X-Tenant"),
+        row(Settings.SHUTDOWN_DRAIN_TIMEOUT, "0", "2m", c -> c.operations().drainTimeout(), Duration.ofSeconds(30),
+            Duration.ZERO, Duration.ofMinutes(2)),
+        row(Settings.LOG_FORMAT, "JSON", "text", c -> c.operations().logFormat(), OperationsSettings.LogFormat.TEXT,
+            OperationsSettings.LogFormat.JSON, OperationsSettings.LogFormat.TEXT));
   }
 
   private static final Map<String, String> SIP_TLS =
@@ -576,6 +581,10 @@ class ConfigLoaderTest {
           DRGW_CUSTOM_HEADER_NAME     | ''                      | a SIP header name
           DRGW_CUSTOM_HEADER_NAME     | X-Header:               | a SIP header name
           DRGW_SIP_TENANT_HEADER     | X-Tenant;x=y            | a SIP header name
+          DRGW_SHUTDOWN_DRAIN_TIMEOUT | -1s                    | must be a duration from 0s to 1h
+          DRGW_SHUTDOWN_DRAIN_TIMEOUT | 2h                     | must be a duration from 0s to 1h
+          DRGW_LOG_FORMAT            | xml                     | must be text or json
+          DRGW_LOG_FORMAT            | ''                      | must be text or json
           """)
   void badValueNamesTheSettingBothWaysAndQuotesTheValue(String env, String value, String reason) {
     Setting setting = Settings.byEnv(env).orElseThrow();
