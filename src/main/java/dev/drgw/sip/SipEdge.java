@@ -241,7 +241,7 @@ abstract class SipEdge implements gov.nist.javax.sip.SipListenerExt, AutoCloseab
 
   /** 503 with Retry-After: this node is shutting down, the peer should use another one. */
   private Response draining(Request request) throws ParseException, InvalidArgumentException {
-    Response response = messages.createResponse(Response.SERVICE_UNAVAILABLE, request);
+    Response response = withReason(Response.SERVICE_UNAVAILABLE, "Service Unavailable", request);
     response.addHeader(headers.createRetryAfterHeader(Calls.RETRY_AFTER_DRAINING));
     return response;
   }
