@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.drgw.auth.Role;
 import dev.drgw.testing.ApiClient;
+import dev.drgw.testing.PortalClient;
 import dev.drgw.testing.TestPostgres;
 import dev.drgw.testing.TestServer;
 import java.time.Duration;
@@ -79,6 +80,13 @@ class TwoRegionStatusTest {
         }
         assertThat(api1.get("/accounts/late").json().at("/regionStatus/region2/liveNodes").asInt()).isZero();
         assertThat(api1.get("/nodes").json().path("value").get(1).path("live").asBoolean()).isFalse();
+        PortalClient portal = new PortalClient(r1.baseUrl());
+        assertThat(portal.signIn("admin", r1.initialAdminPassword()).status()).isEqualTo(302);
+        String page = portal.get("/portal/accounts/late").body();
+        assertThat(page).containsPattern("data-region=\"1\">provisioned<")
+            .containsPattern("data-region=\"2\">inconsistent<")
+            .containsPattern("data-live-nodes=\"1\">1<")
+            .containsPattern("data-live-nodes=\"2\">0<");
 
         r2 = TestServer.start(node(url, "r2-a", 2));
         await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20)).untilAsserted(() ->
