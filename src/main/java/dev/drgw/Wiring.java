@@ -68,6 +68,9 @@ public final class Wiring implements AutoCloseable {
   private final Map<String, PeerHealth> sipPeers = new LinkedHashMap<>();
   private final DnsService dns;
   private final UserStore users;
+  private final Drain drain;
+  /** Set once the HTTP server has started: only a node that served drains when it stops. */
+  private volatile boolean serving;
 
   private Wiring(Config config, Clock clock) throws ConfigException {
     try {
@@ -92,7 +95,8 @@ public final class Wiring implements AutoCloseable {
       own(dev.drgw.store.PgChangeListener.start(database, follower::wake));
       snapshotMeters(metrics, follower);
       if (config.dns().enabled()) {
-        dns = own(new DnsService(config.dns(), names, follower, metrics.registry()));
+        // DNS answers from memory and stops last: kindest to resolvers while the rest shuts down
+        dns = ownLast(new DnsService(config.dns(), names, follower, metrics.registry()));
         try {
           dns.start();
         } catch (IOException e) {
@@ -104,6 +108,7 @@ public final class Wiring implements AutoCloseable {
       } else {
         dns = null;
       }
+      Calls calls = null;
       if (config.sip().enabled()) {
         var sip = config.sip();
         CallRouting routing = new CallRouting(names, sip.nodeRegion(),
@@ -120,7 +125,7 @@ public final class Wiring implements AutoCloseable {
         sipPeers.put("teams", proxies);
         sipPeers.put("operator", operatorPeers);
         sipPeers.forEach((side, health) -> peerGauges(metrics, side, health));
-        Calls calls = own(new Calls(sip.noAnswerTimeout(), sip.customHeaderName(),
+        calls = own(new Calls(sip.noAnswerTimeout(), sip.customHeaderName(),
             new dev.drgw.sip.CallAdmission(sip.maxCallRate(), System::nanoTime)));
         activeCallGauges(metrics, sip.nodeRegion(), calls);
         String bindHost = sip.bind().equals("0.0.0.0") || sip.bind().equals("::") ? names.regionDomain(sip.nodeRegion())
@@ -170,8 +175,12 @@ public final class Wiring implements AutoCloseable {
       // Shown, never failing readiness: while the database is down DNS and SIP serve on from the
       // snapshot, and every node shares the one database, so taking nodes out helps nobody.
       Map<String, BooleanSupplier> details = new LinkedHashMap<>();
-      details.put("database", () -> database.isReachable(Duration.ofSeconds(2)));
-      HealthRoutes health = new HealthRoutes(checks, details, this::sipPeerDetail, metrics);
+      // The heartbeat's last report, not a new connection: a check must answer at once even while
+      // the pool waits out its connect timeout.
+      details.put("database", heartbeat::reachable);
+      drain = new Drain(config.operations().drainTimeout(), calls);
+      heartbeat.drainingFrom(drain::draining);
+      HealthRoutes health = new HealthRoutes(checks, details, this::sipPeerDetail, metrics, drain::draining);
       ScheduledExecutorService housekeeping =
           Executors.newSingleThreadScheduledExecutor(
               r -> {
@@ -214,7 +223,7 @@ public final class Wiring implements AutoCloseable {
               Database::isUnavailable);
       var http = config.http();
       web = own(new WebServer(http.bind(), http.port(), http.maxBodyBytes(), api, portal, health,
-          new HttpMetrics(metrics.registry())));
+          new HttpMetrics(metrics.registry()), drain::draining));
     } catch (RuntimeException | ConfigException e) {
       close(); // what started before the failure (database, DNS, SIP listeners) stops again
       throw e;
@@ -227,6 +236,7 @@ public final class Wiring implements AutoCloseable {
     try {
       wiring = new Wiring(config, clock);
       wiring.web.start();
+      wiring.serving = true;
       log.info("drgw serving HTTP on {}:{}", config.http().bind(), wiring.web.port());
       return wiring;
     } catch (RuntimeException e) {
@@ -258,6 +268,12 @@ public final class Wiring implements AutoCloseable {
     if (resource != null) {
       started.push(resource);
     }
+    return resource;
+  }
+
+  /** As {@link #own}, but stopped after everything else. */
+  private <T extends AutoCloseable> T ownLast(T resource) {
+    started.addLast(resource);
     return resource;
   }
 
@@ -375,9 +391,16 @@ public final class Wiring implements AutoCloseable {
     return follower;
   }
 
-  /** Stops everything in reverse order of start. */
+  /**
+   * Stops gracefully when the node was serving (drains calls and requests first, see {@link
+   * Drain}), then everything in reverse order of start, DNS last.
+   */
   @Override
   public void close() {
+    if (serving) {
+      serving = false;
+      drain.run();
+    }
     while (!started.isEmpty()) {
       AutoCloseable resource = started.pop();
       try {
@@ -386,5 +409,6 @@ public final class Wiring implements AutoCloseable {
         log.warn("error while stopping {}", resource, e);
       }
     }
+    log.info("drgw stopped");
   }
 }

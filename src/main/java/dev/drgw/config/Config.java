@@ -14,7 +14,8 @@ public record Config(
     DnsSettings dns,
     PortalSettings portal,
     SipSettings sip,
-    NodeSettings node) {
+    NodeSettings node,
+    OperationsSettings operations) {
 
   public Config {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -27,5 +28,6 @@ public record Config(
     Objects.requireNonNull(portal, "portal");
     Objects.requireNonNull(sip, "sip");
     Objects.requireNonNull(node, "node");
+    Objects.requireNonNull(operations, "operations");
   }
 }

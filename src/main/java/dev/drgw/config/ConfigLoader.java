@@ -56,6 +56,7 @@ public final class ConfigLoader {
     Optional<PortalSettings> portal = portal(r);
     Optional<SipSettings> sip = sip(r, deployment);
     Optional<NodeSettings> node = node(r);
+    Optional<OperationsSettings> operations = operations(r);
     r.throwIfProblems();
     return new Config(
         dataDir.orElseThrow(),
@@ -67,7 +68,8 @@ public final class ConfigLoader {
         dns.orElseThrow(),
         portal.orElseThrow(),
         sip.orElseThrow(),
-        node.orElseThrow());
+        node.orElseThrow(),
+        operations.orElseThrow());
   }
 
   private static Optional<NodeSettings> node(Resolver r) {
@@ -279,6 +281,24 @@ public final class ConfigLoader {
     return Optional.of(new SipSettings(enabled.get(), bind.get(), port.get(), teamsPort.get(), cert.get(), key.get(),
         trust.get(), region.get(), custom.get(), tenant.get(), proxies.get(), peers.get(), interval.get(),
         operatorTls.get(), noAnswer.get(), maxRate.get()));
+  }
+
+  private static Optional<OperationsSettings> operations(Resolver r) {
+    Optional<Duration> drain = r.get(Settings.SHUTDOWN_DRAIN_TIMEOUT, "30s",
+        raw -> raw.equals("0") ? Parsed.ok(Duration.ZERO) : DurationParser.parse(raw, Duration.ZERO, Duration.ofHours(1)));
+    Optional<OperationsSettings.LogFormat> format = r.get(Settings.LOG_FORMAT, "text", ConfigLoader::logFormat);
+    if (!allPresent(drain, format)) {
+      return Optional.empty();
+    }
+    return Optional.of(new OperationsSettings(drain.get(), format.get()));
+  }
+
+  private static Parsed<OperationsSettings.LogFormat> logFormat(String raw) {
+    return switch (raw.toLowerCase(java.util.Locale.ROOT)) {
+      case "text" -> Parsed.ok(OperationsSettings.LogFormat.TEXT);
+      case "json" -> Parsed.ok(OperationsSettings.LogFormat.JSON);
+      default -> Parsed.expected("must be text or json", raw);
+    };
   }
 
   private static Parsed<Optional<Path>> optionalFile(String raw) {

@@ -60,7 +60,7 @@ final class DurationParser {
     if (seconds != 0 && seconds % 60 == 0) {
       return seconds / 60 + "m";
     }
-    if (seconds == 0 && d.getNano() % 1_000_000 == 0) {
+    if (seconds == 0 && d.getNano() != 0 && d.getNano() % 1_000_000 == 0) {
       return d.getNano() / 1_000_000 + "ms";
     }
     return d.getNano() == 0 ? seconds + "s" : d.toString();

@@ -369,6 +369,20 @@ public final class Settings {
           "5s",
           "/health/ready fails while the routing snapshot is behind the change log by more than this,"
               + " 1s to 1h. A database outage alone does not fail it: DNS and SIP keep serving.");
+  static final Setting SHUTDOWN_DRAIN_TIMEOUT =
+      new Setting(
+          "DRGW_SHUTDOWN_DRAIN_TIMEOUT",
+          "shutdown.drain-timeout",
+          "30s",
+          "On SIGTERM, how long drgw refuses new calls (503 with Retry-After, /health/ready 503) and waits for"
+              + " the calls in progress to end before it ends the rest with BYE, 0s to 1h; 0 does not wait.");
+  static final Setting LOG_FORMAT =
+      new Setting(
+          "DRGW_LOG_FORMAT",
+          "log.format",
+          "text",
+          "Log line format on standard output: text (one line per event) or json (one JSON object per line:"
+              + " timestamp, level, logger, thread, message, mdc, exception).");
 
   public static final List<Setting> ALL =
       List.of(
@@ -432,7 +446,9 @@ public final class Settings {
           NODE_NAME,
           NODE_HEARTBEAT_INTERVAL,
           NODE_STALE_AFTER,
-          READY_MAX_LAG);
+          READY_MAX_LAG,
+          SHUTDOWN_DRAIN_TIMEOUT,
+          LOG_FORMAT);
 
   private Settings() {}
 

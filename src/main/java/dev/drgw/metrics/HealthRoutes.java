@@ -19,6 +19,7 @@ public final class HealthRoutes {
   private final Map<String, BooleanSupplier> details;
   private final java.util.function.Supplier<Map<String, Map<String, String>>> peers;
   private final Metrics metrics;
+  private final BooleanSupplier draining;
 
   /**
    * @param readinessChecks name → check, e.g. {@code database} → can a connection be used
@@ -29,10 +30,17 @@ public final class HealthRoutes {
    */
   public HealthRoutes(Map<String, BooleanSupplier> readinessChecks, Map<String, BooleanSupplier> details,
       java.util.function.Supplier<Map<String, Map<String, String>>> peers, Metrics metrics) {
+    this(readinessChecks, details, peers, metrics, () -> false);
+  }
+
+  /** As above; while {@code draining} (a graceful stop), /health/ready answers 503 {@code draining}. */
+  public HealthRoutes(Map<String, BooleanSupplier> readinessChecks, Map<String, BooleanSupplier> details,
+      java.util.function.Supplier<Map<String, Map<String, String>>> peers, Metrics metrics, BooleanSupplier draining) {
     this.readinessChecks = new LinkedHashMap<>(readinessChecks);
     this.details = new LinkedHashMap<>(details);
     this.peers = peers;
     this.metrics = metrics;
+    this.draining = draining;
   }
 
   public void register(RoutesConfig routes) {
@@ -48,6 +56,10 @@ public final class HealthRoutes {
 
   private void ready(Context ctx) {
     ctx.attribute(ROUTE_ATTRIBUTE, "/health/ready");
+    if (draining.getAsBoolean()) {
+      ctx.status(503).contentType("application/json").result("{\"status\":\"draining\"}");
+      return;
+    }
     Map<String, String> checks = new LinkedHashMap<>();
     boolean ready = true;
     for (Map.Entry<String, BooleanSupplier> check : readinessChecks.entrySet()) {

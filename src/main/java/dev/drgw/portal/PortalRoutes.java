@@ -583,7 +583,11 @@ public final class PortalRoutes {
       for (int r : names.regionNumbers()) {
         String sub = names.customerSubdomain(c.subdomain(), r);
         subdomains.add(sub);
-        regions.add(new Views.Region(r, sub, c.token(r), a.directRoutingEnabled() ? state.subdomainStatus().wire() : "notProvisioned"));
+        ProvisioningState.RegionProvisioning served = state.regions().stream()
+            .filter(p -> p.region() == r).findFirst().orElse(null);
+        String regional = !a.directRoutingEnabled() ? "notProvisioned"
+            : served == null ? state.subdomainStatus().wire() : served.subdomainStatus().wire();
+        regions.add(new Views.Region(r, sub, c.token(r), regional, served == null ? -1 : served.liveNodes()));
       }
     }
     boolean tokensGiven = c != null && names.regionNumbers().stream().allMatch(r -> c.token(r) != null);

@@ -150,9 +150,35 @@ public final class SnapshotFollower implements AutoCloseable {
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
-        log.warn("could not follow the change log; retrying", e);
+        noteUnreadable(e);
         sleep(pollInterval);
       }
+    }
+  }
+
+  /**
+   * The change log could not be read or applied. When the database answers and has changes this
+   * node has not applied (an entry it cannot decode, e.g. written by a newer drgw during an
+   * upgrade), the snapshot counts as behind from now on, so that readiness fails after
+   * DRGW_READY_MAX_LAG instead of serving an old state silently. While the database is
+   * unreachable nothing new is known and the snapshot serves on.
+   */
+  private void noteUnreadable(RuntimeException failure) {
+    long head;
+    try {
+      head = changeLog.latestSeq();
+    } catch (RuntimeException unreachable) {
+      log.warn("cannot read the change log ({}); serving the snapshot at change {} meanwhile",
+          failure.getMessage(), current.get().appliedSeq());
+      return;
+    }
+    if (head > current.get().appliedSeq()) {
+      wake(head);
+      wake.drainPermits();
+      log.error("cannot apply change set {} (the database has changes up to {}); this node serves change {}"
+          + " and retries", current.get().appliedSeq() + 1, head, current.get().appliedSeq(), failure);
+    } else {
+      log.warn("could not follow the change log; retrying", failure);
     }
   }
 

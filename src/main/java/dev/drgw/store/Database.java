@@ -163,15 +163,6 @@ public final class Database implements AutoCloseable {
     return dialect;
   }
 
-  /** True when a connection answers a trivial query within the timeout. */
-  public boolean isReachable(Duration timeout) {
-    try (Connection c = dataSource.getConnection()) {
-      return c.isValid((int) Math.max(1, timeout.toSeconds()));
-    } catch (SQLException e) {
-      return false;
-    }
-  }
-
   @Override
   public void close() {
     dataSource.close();

@@ -74,7 +74,8 @@ class ConfigLoaderTest {
                         new SipSettings.Peer("sip3.pstnhub.microsoft.com", 5061, "tls")),
                     List.of(), Duration.ofSeconds(60), 5061, Duration.ofSeconds(2), 500),
                 new NodeSettings(Optional.empty(), Duration.ofSeconds(1), Duration.ofSeconds(10),
-                    Duration.ofSeconds(5))));
+                    Duration.ofSeconds(5)),
+                new OperationsSettings(Duration.ofSeconds(30), OperationsSettings.LogFormat.TEXT)));
   }
 
   /** One row per setting: a file value, an environment value and what each one yields. */
@@ -378,7 +379,11 @@ class ConfigLoaderTest {
         row(Settings.NODE_STALE_AFTER, "30s", "1m", c -> c.node().staleAfter(), Duration.ofSeconds(10),
             Duration.ofSeconds(30), Duration.ofMinutes(1)),
         row(Settings.READY_MAX_LAG, "10s", "30s", c -> c.node().readyMaxLag(), Duration.ofSeconds(5),
-            Duration.ofSeconds(10), Duration.ofSeconds(30)));
+            Duration.ofSeconds(10), Duration.ofSeconds(30)),
+        row(Settings.SHUTDOWN_DRAIN_TIMEOUT, "0", "2m", c -> c.operations().drainTimeout(), Duration.ofSeconds(30),
+            Duration.ZERO, Duration.ofMinutes(2)),
+        row(Settings.LOG_FORMAT, "JSON", "text", c -> c.operations().logFormat(), OperationsSettings.LogFormat.TEXT,
+            OperationsSettings.LogFormat.JSON, OperationsSettings.LogFormat.TEXT));
   }
 
   private static final Map<String, String> SIP_TLS =
@@ -592,6 +597,10 @@ class ConfigLoaderTest {
           DRGW_NODE_STALE_AFTER      | 0s                      | must be a duration from 1s to 1h
           DRGW_NODE_STALE_AFTER      | 1500ms                  | must be at least twice DRGW_NODE_HEARTBEAT_INTERVAL
           DRGW_READY_MAX_LAG         | soon                    | must be a duration from 1s to 1h
+          DRGW_SHUTDOWN_DRAIN_TIMEOUT | -1s                    | must be a duration from 0s to 1h
+          DRGW_SHUTDOWN_DRAIN_TIMEOUT | 2h                     | must be a duration from 0s to 1h
+          DRGW_LOG_FORMAT            | xml                     | must be text or json
+          DRGW_LOG_FORMAT            | ''                      | must be text or json
           """)
   void badValueNamesTheSettingBothWaysAndQuotesTheValue(String env, String value, String reason) {
     Setting setting = Settings.byEnv(env).orElseThrow();

@@ -30,6 +30,11 @@ public final class ApiClient {
     this.token = token;
   }
 
+  /** The bearer token this client sends. */
+  public String token() {
+    return token;
+  }
+
   /** A copy of this client that adds a header to every request. */
   public ApiClient with(String name, String value) {
     ApiClient copy = new ApiClient(baseUrl, token);

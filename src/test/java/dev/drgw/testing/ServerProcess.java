@@ -115,7 +115,7 @@ public final class ServerProcess implements AutoCloseable {
     Instant deadline = Instant.now().plus(timeout);
     while (Instant.now().isBefore(deadline)) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("drgw exited while starting; see " + log() + "\n" + logTail(40));
+        throw new IllegalStateException("drgw exited while starting; see " + logFile() + "\n" + logTail(40));
       }
       try {
         HttpResponse<Void> r =
@@ -138,7 +138,7 @@ public final class ServerProcess implements AutoCloseable {
         throw new IllegalStateException(e);
       }
     }
-    throw new IllegalStateException("drgw did not become ready; see " + log() + "\n" + logTail(40));
+    throw new IllegalStateException("drgw did not become ready; see " + logFile() + "\n" + logTail(40));
   }
 
   private static String javaBinary() {
@@ -149,19 +149,24 @@ public final class ServerProcess implements AutoCloseable {
     return "http://127.0.0.1:" + port;
   }
 
+  /** A free port for a server started later (see {@link Ports}). */
+  public static int freePort() {
+    return Ports.free();
+  }
+
   public Path dataDir() {
     return dataDir;
   }
 
   /** The file that collects the process's standard output and error, across restarts. */
-  public Path log() {
+  public Path logFile() {
     return workingDir.resolve("server.log");
   }
 
-  /** The last {@code lines} lines of {@link #log()}. */
+  /** The last {@code lines} lines of {@link #logFile()}. */
   public String logTail(int lines) {
     try {
-      List<String> all = Files.readAllLines(log(), java.nio.charset.StandardCharsets.ISO_8859_1);
+      List<String> all = Files.readAllLines(logFile(), java.nio.charset.StandardCharsets.ISO_8859_1);
       return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     } catch (IOException e) {
       return "(no log: " + e + ")";
@@ -210,12 +215,34 @@ public final class ServerProcess implements AutoCloseable {
       if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
         process.waitFor();
-        throw new AssertionError("drgw did not stop within " + timeout + " of SIGTERM; see " + log());
+        throw new AssertionError("drgw did not stop within " + timeout + " of SIGTERM; see " + logFile());
       }
       return process.exitValue();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** SIGTERM, as systemd stops a service: the shutdown hook drains and stops drgw. Does not wait. */
+  public void terminate() {
+    process.destroy();
+  }
+
+  /** Waits for the process to end; its exit code. */
+  public int awaitExit(Duration limit) throws InterruptedException {
+    if (!process.waitFor(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("drgw still running after " + limit + "; see " + workingDir.resolve("server.log"));
+    }
+    return process.exitValue();
+  }
+
+  /** What the process wrote to standard output and error so far. */
+  public String log() {
+    try {
+      return Files.readString(workingDir.resolve("server.log"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
