@@ -40,6 +40,8 @@ class DatabaseOutageIT {
 
   static final String CALLED = "+441273650000";
   private static final Duration OUTAGE = Duration.ofSeconds(6);
+  /** Three clients writing at once, so that writes are in flight at the moment PostgreSQL stops. */
+  private static final List<String> WRITERS = List.of("wa", "wb", "wc");
 
   @RegisterExtension final ClusterWatch watch = new ClusterWatch();
 
@@ -55,8 +57,8 @@ class DatabaseOutageIT {
       provisionProbe(cluster);
 
       List<SippLoad> loads = new ArrayList<>();
-      RetryingWriter writer = new RetryingWriter(cluster.nodes());
-      Thread writing = new Thread(writer, "retrying-writer");
+      List<RetryingWriter> writers = WRITERS.stream().map(p -> new RetryingWriter(p, cluster.nodes())).toList();
+      List<Thread> writing = writers.stream().map(w -> new Thread(w, "retrying-writer")).toList();
       List<Seen> duringOutage = new ArrayList<>();
       Map<String, Long> okBeforeOutage = new HashMap<>();
       Map<String, Long> okDuringOutage = new HashMap<>();
@@ -68,8 +70,8 @@ class DatabaseOutageIT {
           loads.add(watch.watch(SippLoad.operatorCalls("calls-" + n.name(), n.operatorSipPort(), CALLED, 4,
               Duration.ofMillis(300), 0)));
         }
-        writing.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> writer.writes().size() >= 15);
+        writing.forEach(Thread::start);
+        await().atMost(Duration.ofSeconds(30)).until(() -> writes(writers).size() >= 30);
         loads.forEach(l -> okBeforeOutage.put(l.name(), l.current().successful()));
 
         pg.stop();
@@ -82,7 +84,7 @@ class DatabaseOutageIT {
           }
           Provisioning.sleep(250);
         }
-        int writesBeforeRecovery = writer.writes().size();
+        int writesBeforeRecovery = writes(writers).size();
         loads.forEach(l -> okDuringOutage.put(l.name(), l.current().successful() - okBeforeOutage.get(l.name())));
         pg.startAgain();
         long up = System.nanoTime();
@@ -92,19 +94,22 @@ class DatabaseOutageIT {
               .pollInterval(Duration.ofMillis(100)).until(() -> n.api().get("/accounts/probe").status() == 200);
         }
         recovery = Duration.ofNanos(System.nanoTime() - up);
-        await().atMost(Duration.ofSeconds(60)).until(() -> writer.writes().size() >= writesBeforeRecovery + 15);
-        writer.stop();
-        writing.join(70_000);
+        await().atMost(Duration.ofSeconds(60)).until(() -> writes(writers).size() >= writesBeforeRecovery + 30);
+        writers.forEach(RetryingWriter::stop);
+        for (Thread t : writing) {
+          t.join(40_000);
+        }
         dns = prober.stop();
       }
       List<SippLoad.Stats> calls = new ArrayList<>();
       for (SippLoad l : loads) {
         calls.add(l.stop(Duration.ofSeconds(30)));
       }
-      List<RetryingWriter.Write> writes = writer.writes();
+      List<RetryingWriter.Write> writes = writes(writers);
+      int answers503 = writers.stream().mapToInt(RetryingWriter::retried503).sum();
       System.out.printf("DNS: %s%ncalls: %s%ncalls completed while PostgreSQL was down: %s%n"
           + "API while down: %s%nAPI back %d ms after PostgreSQL; %d writes, %d answers 503%n",
-          dns, calls, okDuringOutage, duringOutage, recovery.toMillis(), writes.size(), writer.retried503());
+          dns, calls, okDuringOutage, duringOutage, recovery.toMillis(), writes.size(), answers503);
 
       // Every check is made and reported, so that one failure does not hide the others.
       SoftAssertions soft = new SoftAssertions();
@@ -132,7 +137,7 @@ class DatabaseOutageIT {
       soft.assertThat(recovery).as("API back after PostgreSQL").isLessThan(Duration.ofSeconds(20));
 
       // Every write was answered 201 in the end (a 200 would mean a retry ran it a second time).
-      soft.assertThat(writer.retried503()).as("503 answers the writer met").isPositive();
+      soft.assertThat(answers503).as("503 answers the writers met").isPositive();
       soft.assertThat(writes.stream().filter(w -> w.finalStatus() != 201).map(RetryingWriter.Write::summary))
           .as("writes not answered 201 in the end").isEmpty();
       List<String> attempted = writes.stream().map(RetryingWriter.Write::account).sorted().toList();
@@ -162,6 +167,10 @@ class DatabaseOutageIT {
       }
       soft.assertAll();
     }
+  }
+
+  private static List<RetryingWriter.Write> writes(List<RetryingWriter> writers) {
+    return writers.stream().flatMap(w -> w.writes().stream()).toList();
   }
 
   static void provisionProbe(Cluster cluster) {

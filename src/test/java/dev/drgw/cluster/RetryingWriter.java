@@ -13,7 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A client that creates accounts {@code w0, w1, ...} one after another, 20 ms apart, and
+ * A client that creates accounts {@code <prefix>0, <prefix>1, ...} one after another, 20 ms apart, and
  * retries each write until it gets an answer that is not "try again": on 503, on 409
  * RequestInProgress, and on a lost connection it sends the same request again (same
  * {@code Repeatability-Request-ID} and {@code Repeatability-First-Sent}, as the spec makes
@@ -50,12 +50,14 @@ final class RetryingWriter implements Runnable {
   private static final Duration GIVE_UP = Duration.ofSeconds(30);
   private static final Duration PAUSE = Duration.ofMillis(20);
 
+  private final String prefix;
   private final List<Cluster.Node> nodes;
   private final List<Write> done = new ArrayList<>();
   private final AtomicInteger retried503 = new AtomicInteger();
   private volatile boolean running = true;
 
-  RetryingWriter(List<Cluster.Node> nodes) {
+  RetryingWriter(String prefix, List<Cluster.Node> nodes) {
+    this.prefix = prefix;
     this.nodes = List.copyOf(nodes);
   }
 
@@ -71,7 +73,7 @@ final class RetryingWriter implements Runnable {
   }
 
   private Write write(int i) {
-    String name = "w" + i;
+    String name = prefix + i;
     String id = UUID.randomUUID().toString();
     String firstSent = DateTimeFormatter.RFC_1123_DATE_TIME.format(Instant.now().atZone(ZoneOffset.UTC));
     List<String> attempts = new ArrayList<>();
