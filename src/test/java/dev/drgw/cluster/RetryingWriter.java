@@ -13,7 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A client that creates accounts {@code <prefix>0, <prefix>1, ...} one after another, 20 ms apart, and
+ * A client that creates accounts {@code <prefix>0, <prefix>1, ...} one after another, 2 ms apart, and
  * retries each write until it gets an answer that is not "try again": on 503, on 409
  * RequestInProgress, and on a lost connection it sends the same request again (same
  * {@code Repeatability-Request-ID} and {@code Repeatability-First-Sent}, as the spec makes
@@ -48,7 +48,7 @@ final class RetryingWriter implements Runnable {
   }
 
   private static final Duration GIVE_UP = Duration.ofSeconds(30);
-  private static final Duration PAUSE = Duration.ofMillis(20);
+  private static final Duration PAUSE = Duration.ofMillis(2);
 
   private final String prefix;
   private final List<Cluster.Node> nodes;

@@ -172,6 +172,9 @@ public final class Cluster implements AutoCloseable {
   /** One drgw node: its process, ports and the API client of its HTTP port. */
   public static final class Node implements AutoCloseable {
 
+    private static final java.net.http.HttpClient READY_CLIENT =
+        java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
     private final NodeSpec spec;
     private final Path dataDir;
     private final Map<String, String> env = new HashMap<>();
@@ -262,6 +265,19 @@ public final class Cluster implements AutoCloseable {
     /** An API client of this node with a token (signed with the shared key) carrying {@code roles}. */
     public ApiClient api(Role... roles) {
       return server.client(roles.length == 0 ? new Role[] {Role.ADMIN} : roles);
+    }
+
+    /** The status of {@code GET /health/ready}, or -1 if nothing answered. */
+    public int ready() {
+      try {
+        return READY_CLIENT.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(baseUrl() + "/health/ready"))
+            .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+      } catch (IOException e) {
+        return -1;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return -1;
+      }
     }
 
     /** {@code GET /nodes} through this node: the value array. */
