@@ -318,8 +318,9 @@ public final class Wiring implements AutoCloseable {
     io.micrometer.core.instrument.Timer propagation =
         io.micrometer.core.instrument.Timer.builder(Metrics.PREFIX + "snapshot.propagation")
             .description("Time from a change's commit (on any node) to this node's snapshot applying it")
-            .publishPercentiles(0.5, 0.99)
             .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofMinutes(1))
             .register(metrics.registry());
     follower.onPropagation(propagation::record);
     io.micrometer.core.instrument.Gauge.builder(Metrics.PREFIX + "snapshot.applied.seq", follower,

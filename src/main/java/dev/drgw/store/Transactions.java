@@ -329,11 +329,14 @@ final class Transactions implements AutoCloseable {
         handle.prepareBatch(
             "INSERT INTO change_log (seq, committed_at, account_name, actor, source, changes)"
                 + " VALUES (:seq, :at, :account, :actor, :source, :changes)");
+    // The commit follows at once: other nodes measure propagation from this moment (the writes'
+    // own time may be earlier by their wait in the group).
+    java.time.Instant committing = clock.instant();
     for (int i = 0; i < group.entries.size(); i++) {
       TxContext tx = group.entries.get(i);
       Actor actor = group.actors.get(i);
       log.bind("seq", tx.seq)
-          .bind("at", tx.now)
+          .bind("at", committing)
           .bind("account", tx.changes.get(0).accountName())
           .bind("actor", truncate(actor.subject(), 256))
           .bind("source", truncate(actor.source(), 256))
