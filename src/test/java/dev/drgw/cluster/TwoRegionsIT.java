@@ -91,8 +91,10 @@ class TwoRegionsIT {
         assertThat(rs.path("liveNodes").asInt()).as("%s", rs).isEqualTo(2);
       }
       long head = cluster.headSeq();
-      assertThat(cluster.node("r1a").nodesView()).as("GET /nodes at the head %d", head)
-          .allSatisfy(n -> assertThat(n.path("appliedSeq").asLong()).as("%s", n).isEqualTo(head));
+      // GET /nodes is the registry as this node last read it: one heartbeat old at most.
+      await("GET /nodes through r1a: every node at the head " + head).atMost(Duration.ofSeconds(2))
+          .pollInterval(Duration.ofMillis(100)).untilAsserted(() -> assertThat(cluster.node("r1a").nodesView())
+              .allSatisfy(n -> assertThat(n.path("appliedSeq").asLong()).as("%s", n).isEqualTo(head)));
 
       // Region 2 goes away: new changes are inconsistent, and stay so while it is away.
       for (Node n : cluster.region(2)) {
