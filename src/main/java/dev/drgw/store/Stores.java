@@ -12,6 +12,7 @@ public final class Stores implements AutoCloseable {
   private final JdbcRequestLedger requestLedger;
   private final JdbcSnapshotSource snapshotSource;
   private final JdbcUserStore users;
+  private final JdbcAuditTrail auditTrail;
   private final Transactions transactions;
 
   public Stores(Database database, ObjectMapper json, Clock clock) {
@@ -23,6 +24,11 @@ public final class Stores implements AutoCloseable {
     this.requestLedger = new JdbcRequestLedger(database, json);
     this.snapshotSource = new JdbcSnapshotSource(database);
     this.users = new JdbcUserStore(database);
+    this.auditTrail = new JdbcAuditTrail(database);
+  }
+
+  public JdbcAuditTrail auditTrail() {
+    return auditTrail;
   }
 
   public JdbcUserStore users() {

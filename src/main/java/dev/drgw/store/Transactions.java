@@ -1,8 +1,10 @@
 package dev.drgw.store;
 
+import dev.drgw.account.Account;
 import dev.drgw.changes.Change;
 import dev.drgw.domain.Actor;
 import dev.drgw.domain.ProvisioningException;
+import dev.drgw.number.NumberEntry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -341,7 +343,51 @@ final class Transactions implements AutoCloseable {
           .add();
     }
     log.execute();
+    insertAudit(handle, group);
   }
+
+  /** The audit-trail rows of the group's writes: one batch, whatever the number of entities. */
+  private void insertAudit(Handle handle, GroupChanges group) {
+    PreparedBatch audit =
+        handle.prepareBatch(
+            "INSERT INTO audit_trail (seq, item, changed_at, actor, source, kind, entity_key,"
+                + " account_name, action, before_state, after_state) VALUES (:seq, :item, :at,"
+                + " :actor, :source, :kind, :entity, :account, :action, :before, :after)");
+    for (int i = 0; i < group.entries.size(); i++) {
+      TxContext tx = group.entries.get(i);
+      Actor actor = group.actors.get(i);
+      for (int item = 0; item < tx.audited.size(); item++) {
+        Audited a = tx.audited.get(item);
+        audit
+            .bind("seq", tx.seq)
+            .bind("item", item)
+            .bind("at", tx.now)
+            .bind("actor", truncate(actor.subject(), 256))
+            .bind("source", truncate(actor.source(), 256))
+            .bind("kind", a.kind().wire())
+            .bind("entity", a.entity())
+            .bind("account", a.accountName())
+            .bind("action", a.action().wire())
+            .bind("before", state(a, true))
+            .bind("after", state(a, false))
+            .add();
+      }
+    }
+    if (audit.size() > 0) {
+      audit.execute();
+    }
+  }
+
+  private String state(Audited audited, boolean before) {
+    if (audited instanceof Audited.OfAccount a) {
+      Account account = before ? a.before() : a.after();
+      return account == null ? null : codec.auditState(account);
+    }
+    Audited.OfNumber n = (Audited.OfNumber) audited;
+    NumberEntry number = before ? n.before() : n.after();
+    return number == null ? null : codec.auditState(number);
+  }
+
 
   private static String truncate(String s, int max) {
     return s == null || s.length() <= max ? s : s.substring(0, max);
