@@ -141,6 +141,7 @@ public final class Wiring implements AutoCloseable {
           new ApiRoutes(
               accounts,
               numbers,
+              stores.auditTrail(),
               status,
               verifier(config, clock),
               stores.requestLedger(),
