@@ -185,6 +185,7 @@ public final class Wiring implements AutoCloseable {
           new PortalRoutes(
               accounts,
               numbers,
+              stores.auditTrail(),
               status,
               names,
               stores.users(),
