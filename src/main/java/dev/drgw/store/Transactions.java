@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * the database (every rule is checked before writing) simply drops out. A write that fails after
  * writing, or with a database error, makes the group roll back: the writes before it run again as
  * a group, the failing one alone, in its own transaction. The group's tail applies the derived
- * counters, advances the head and inserts the change-log rows; then one commit, one disk sync,
- * serves the whole group. Sequence numbers are therefore gap-free and in commit order, and each
- * is the version of every entity its write touched.
+ * counters, advances the head and inserts the change-log and audit-trail rows; then one commit,
+ * one disk sync, serves the whole group. Sequence numbers are therefore gap-free and in commit
+ * order, and each is the version of every entity its write touched.
  */
 final class Transactions implements AutoCloseable {
 
@@ -306,7 +306,7 @@ final class Transactions implements AutoCloseable {
 
   /**
    * The group's tail: counters (in account order), the head advanced to the last sequence number
-   * used, and the group's change-log rows.
+   * used, and the group's change-log and audit-trail rows.
    */
   private void finish(Handle handle, GroupChanges group, long head) {
     if (!group.directRoutingDelta.isEmpty()) {
