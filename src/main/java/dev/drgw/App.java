@@ -50,6 +50,11 @@ public final class App implements Runnable {
             cmd.getErr().println(e.getMessage());
             return 2;
           }
+          if (e instanceof RuntimeException) {
+            // logged, so that with DRGW_LOG_FORMAT=json a failed start is a JSON line too
+            LoggerFactory.getLogger(App.class).error("drgw {} failed: {}", cmd.getCommandName(), e.getMessage(), e);
+            return 1;
+          }
           throw e;
         });
     return cli;
@@ -62,6 +67,7 @@ public final class App implements Runnable {
 
   static Config loadConfig(Path configFile) throws ConfigException {
     Config config = ConfigLoader.load(System.getenv(), Optional.ofNullable(configFile));
+    LogFormats.use(config.operations().logFormat());
     for (String unknown : ConfigLoader.unknownEnvironmentSettings(System.getenv())) {
       LoggerFactory.getLogger(App.class).warn("ignoring unknown setting {}", unknown);
     }
@@ -85,16 +91,23 @@ public final class App implements Runnable {
     public Integer call() throws Exception {
       Config loaded = loadConfig(config);
       Wiring wiring = Wiring.start(loaded, Clock.systemUTC());
-      CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(
                   () -> {
-                    wiring.close();
-                    stopped.countDown();
+                    int status = 0;
+                    try {
+                      wiring.close();
+                    } catch (RuntimeException e) {
+                      LoggerFactory.getLogger(App.class).error("drgw did not stop cleanly", e);
+                      status = 1;
+                    }
+                    // A JVM ended by SIGTERM exits 143 once the hooks are done; a stop that
+                    // drained and closed everything is a clean exit, so say 0.
+                    Runtime.getRuntime().halt(status);
                   },
                   "drgw-shutdown"));
-      stopped.await();
+      new CountDownLatch(1).await(); // until the shutdown hook ends the process
       return 0;
     }
   }

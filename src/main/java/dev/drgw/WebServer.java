@@ -7,6 +7,7 @@ import dev.drgw.portal.PortalRoutes;
 import io.javalin.config.SizeUnit;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -24,10 +25,20 @@ final class WebServer implements AutoCloseable {
   private static final String ROUTE = HealthRoutes.ROUTE_ATTRIBUTE;
 
   private final Javalin javalin;
+  private final GracefulHandler graceful = new GracefulHandler();
 
+  /** How long a stop waits for requests in progress to finish. */
+  static final java.time.Duration STOP_TIMEOUT = java.time.Duration.ofSeconds(10);
+  /** Retry-After (seconds) on API requests refused while the node drains. */
+  private static final String RETRY_AFTER_DRAINING = "5";
+
+  /**
+   * While {@code draining} (a graceful stop), new API requests get 503 with Retry-After; health,
+   * metrics and the portal still answer.
+   */
   WebServer(
       String bind, int port, long maxBodyBytes, ApiRoutes api, PortalRoutes portal, HealthRoutes health,
-      HttpMetrics metrics) {
+      HttpMetrics metrics, java.util.function.BooleanSupplier draining) {
     byte[] openApi = openApiDocument();
     this.javalin =
         Javalin.create(
@@ -42,7 +53,12 @@ final class WebServer implements AutoCloseable {
               config.jetty.multipartConfig.maxTotalRequestSize(PortalRoutes.MAX_UPLOAD_MB + 1, SizeUnit.MB);
               config.jetty.multipartConfig.maxInMemoryFileSize(PortalRoutes.MAX_UPLOAD_MB + 1, SizeUnit.MB);
               config.jetty.port = port;
-              config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+              config.jetty.modifyServer(server -> {
+                server.setErrorHandler(new JsonErrorHandler());
+                // stop() stops accepting, then waits up to STOP_TIMEOUT for requests in progress
+                server.setHandler(graceful);
+                server.setStopTimeout(STOP_TIMEOUT.toMillis());
+              });
               config.jetty.modifyHttpConfiguration(
                   http -> {
                     http.setSendServerVersion(false);
@@ -57,8 +73,21 @@ final class WebServer implements AutoCloseable {
                         ctx.statusCode(),
                         millis == null ? 0 : millis);
                   });
+              config.routes.before(ctx -> {
+                if (draining.getAsBoolean() && refusedWhileDraining(ctx.path())) {
+                  ctx.status(503).header("Retry-After", RETRY_AFTER_DRAINING).header("x-ms-error-code", "ServiceUnavailable")
+                      .contentType("application/json")
+                      .result("{\"error\":{\"code\":\"ServiceUnavailable\",\"message\":\"this node is shutting down;"
+                          + " retry, another node will answer\"}}");
+                  ctx.skipRemainingHandlers();
+                }
+              });
               routes(config.routes, api, portal, health, openApi);
             });
+  }
+
+  private static boolean refusedWhileDraining(String path) {
+    return !path.startsWith("/health/") && !path.equals("/metrics") && !PortalRoutes.owns(path);
   }
 
   /** The route table. */
@@ -122,6 +151,11 @@ final class WebServer implements AutoCloseable {
 
   @Override
   public void close() {
+    long inFlight = graceful.getCurrentRequestCount();
+    if (inFlight > 0) {
+      log.info("stopping HTTP: waiting up to {} s for {} requests in progress", STOP_TIMEOUT.toSeconds(), inFlight);
+    }
     javalin.stop();
+    log.info("HTTP server stopped");
   }
 }

@@ -22,6 +22,7 @@ import dev.drgw.sip.SipMeters;
 import dev.drgw.sip.SipPeer;
 import dev.drgw.sip.TeamsSide;
 import dev.drgw.sip.TlsMaterial;
+import dev.drgw.snapshot.NodeHeartbeat;
 import dev.drgw.snapshot.SnapshotFollower;
 import dev.drgw.snapshot.SnapshotStatus;
 import dev.drgw.metrics.HealthRoutes;
@@ -62,10 +63,14 @@ public final class Wiring implements AutoCloseable {
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final WebServer web;
   private final SnapshotFollower follower;
+  private final NodeHeartbeat heartbeat;
   /** SIP peers by side ("teams", "operator"), empty while SIP is off. */
   private final Map<String, PeerHealth> sipPeers = new LinkedHashMap<>();
   private final DnsService dns;
   private final UserStore users;
+  private final Drain drain;
+  /** Set once the HTTP server has started: only a node that served drains when it stops. */
+  private volatile boolean serving;
 
   private Wiring(Config config, Clock clock) throws ConfigException {
     try {
@@ -87,8 +92,11 @@ public final class Wiring implements AutoCloseable {
           own(new SnapshotFollower(stores.snapshotSource(), stores.changeLog(), SNAPSHOT_POLL));
       stores.onCommit(follower::wake);
       follower.start();
+      own(dev.drgw.store.PgChangeListener.start(database, follower::wake));
+      snapshotMeters(metrics, follower);
       if (config.dns().enabled()) {
-        dns = own(new DnsService(config.dns(), names, follower, metrics.registry()));
+        // DNS answers from memory and stops last: kindest to resolvers while the rest shuts down
+        dns = ownLast(new DnsService(config.dns(), names, follower, metrics.registry()));
         try {
           dns.start();
         } catch (IOException e) {
@@ -100,6 +108,7 @@ public final class Wiring implements AutoCloseable {
       } else {
         dns = null;
       }
+      Calls calls = null;
       if (config.sip().enabled()) {
         var sip = config.sip();
         CallRouting routing = new CallRouting(names, sip.nodeRegion(),
@@ -116,7 +125,7 @@ public final class Wiring implements AutoCloseable {
         sipPeers.put("teams", proxies);
         sipPeers.put("operator", operatorPeers);
         sipPeers.forEach((side, health) -> peerGauges(metrics, side, health));
-        Calls calls = own(new Calls(sip.noAnswerTimeout(), sip.customHeaderName(),
+        calls = own(new Calls(sip.noAnswerTimeout(), sip.customHeaderName(),
             new dev.drgw.sip.CallAdmission(sip.maxCallRate(), System::nanoTime)));
         activeCallGauges(metrics, sip.nodeRegion(), calls);
         String bindHost = sip.bind().equals("0.0.0.0") || sip.bind().equals("::") ? names.regionDomain(sip.nodeRegion())
@@ -136,7 +145,13 @@ public final class Wiring implements AutoCloseable {
           throw new IllegalStateException(e.getMessage() + " (DRGW_SIP_BIND, DRGW_SIP_TEAMS_PORT)", e);
         }
       }
-      SyncStatus status = new SnapshotStatus(follower::current, () -> dns != null && dns.isServing());
+      heartbeat = own(new NodeHeartbeat(stores.nodes(), nodeName(config), config.sip().nodeRegion(),
+          App.Version.current(), () -> follower.current().appliedSeq(), () -> dns != null && dns.isServing(),
+          config.node().heartbeatInterval(), config.node().staleAfter()));
+      heartbeat.start();
+      follower.addListener(s -> heartbeat.wake());
+      nodeMeters(metrics, heartbeat);
+      SyncStatus status = new SnapshotStatus(follower::current, heartbeat::view);
       ApiRoutes api =
           new ApiRoutes(
               accounts,
@@ -148,13 +163,25 @@ public final class Wiring implements AutoCloseable {
               config.api().repeatabilityWindow(),
               config.api().rateLimitPerMinute(),
               config.http().maxBodyBytes(),
-              clock);
+              clock,
+              Database::isUnavailable,
+              heartbeat::nodes,
+              config.node().staleAfter());
       Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
-      checks.put("database", () -> database.isReachable(Duration.ofSeconds(2)));
+      Duration maxLag = config.node().readyMaxLag();
+      checks.put("snapshot", () -> follower.lag().compareTo(maxLag) <= 0);
       if (dns != null) {
         checks.put("dns", dns::isServing);
       }
-      HealthRoutes health = new HealthRoutes(checks, this::sipPeerDetail, metrics);
+      // Shown, never failing readiness: while the database is down DNS and SIP serve on from the
+      // snapshot, and every node shares the one database, so taking nodes out helps nobody.
+      Map<String, BooleanSupplier> details = new LinkedHashMap<>();
+      // The heartbeat's last report, not a new connection: a check must answer at once even while
+      // the pool waits out its connect timeout.
+      details.put("database", heartbeat::reachable);
+      drain = new Drain(config.operations().drainTimeout(), calls);
+      heartbeat.drainingFrom(drain::draining);
+      HealthRoutes health = new HealthRoutes(checks, details, this::sipPeerDetail, metrics, drain::draining);
       ScheduledExecutorService housekeeping =
           Executors.newSingleThreadScheduledExecutor(
               r -> {
@@ -194,10 +221,11 @@ public final class Wiring implements AutoCloseable {
               config.portal().sessionLifetime(),
               config.portal().oidc().map(o -> new OidcLogin(
                   new OidcClient(o.issuer(), o.clientId(), o.clientSecret(), o.redirectUri(), o.roleClaim()),
-                  o.redirectUri(), clock)));
+                  o.redirectUri(), clock)),
+              Database::isUnavailable);
       var http = config.http();
       web = own(new WebServer(http.bind(), http.port(), http.maxBodyBytes(), api, portal, health,
-          new HttpMetrics(metrics.registry())));
+          new HttpMetrics(metrics.registry()), drain::draining));
     } catch (RuntimeException | ConfigException e) {
       close(); // what started before the failure (database, DNS, SIP listeners) stops again
       throw e;
@@ -210,6 +238,7 @@ public final class Wiring implements AutoCloseable {
     try {
       wiring = new Wiring(config, clock);
       wiring.web.start();
+      wiring.serving = true;
       log.info("drgw serving HTTP on {}:{}", config.http().bind(), wiring.web.port());
       return wiring;
     } catch (RuntimeException e) {
@@ -238,7 +267,15 @@ public final class Wiring implements AutoCloseable {
   }
 
   private <T extends AutoCloseable> T own(T resource) {
-    started.push(resource);
+    if (resource != null) {
+      started.push(resource);
+    }
+    return resource;
+  }
+
+  /** As {@link #own}, but stopped after everything else. */
+  private <T extends AutoCloseable> T ownLast(T resource) {
+    started.addLast(resource);
     return resource;
   }
 
@@ -261,6 +298,55 @@ public final class Wiring implements AutoCloseable {
     Map<String, Map<String, String>> detail = new LinkedHashMap<>();
     sipPeers.forEach((side, peers) -> detail.put(side, peers.summary()));
     return detail;
+  }
+
+  /** The configured node name, or {@code <host name>-<HTTP port>}. */
+  private static String nodeName(Config config) {
+    if (config.node().name().isPresent()) {
+      return config.node().name().get();
+    }
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      host = "drgw";
+    }
+    int port = config.http().port();
+    return host + "-" + (port == 0 ? "pid" + ProcessHandle.current().pid() : Integer.toString(port));
+  }
+
+  /** How fast changes reach this node's snapshot, and where it stands. */
+  private static void snapshotMeters(Metrics metrics, SnapshotFollower follower) {
+    io.micrometer.core.instrument.Timer propagation =
+        io.micrometer.core.instrument.Timer.builder(Metrics.PREFIX + "snapshot.propagation")
+            .description("Time from a change's commit (on any node) to this node's snapshot applying it")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofMinutes(1))
+            .register(metrics.registry());
+    follower.onPropagation(propagation::record);
+    io.micrometer.core.instrument.Gauge.builder(Metrics.PREFIX + "snapshot.applied.seq", follower,
+            f -> f.current().appliedSeq())
+        .description("Change-log sequence the routing snapshot has applied").register(metrics.registry());
+    io.micrometer.core.instrument.Gauge.builder(Metrics.PREFIX + "snapshot.lag.seconds", follower,
+            f -> f.lag().toNanos() / 1e9)
+        .description("How long the oldest known unapplied change has waited; 0 when up to date")
+        .register(metrics.registry());
+  }
+
+  /** Live nodes per region as this node sees them. */
+  private static void nodeMeters(Metrics metrics, NodeHeartbeat heartbeat) {
+    for (int region = 1; region <= 2; region++) {
+      int r = region;
+      io.micrometer.core.instrument.Gauge.builder(Metrics.PREFIX + "nodes.live", heartbeat,
+              h -> h.view().regions().stream().filter(v -> v.region() == r).mapToInt(v -> v.liveNodes()).sum())
+          .tag("region", Integer.toString(region))
+          .description("Nodes of the region that reported within DRGW_NODE_STALE_AFTER")
+          .register(metrics.registry());
+    }
+    io.micrometer.core.instrument.Gauge.builder(Metrics.PREFIX + "node.registry.reachable", heartbeat,
+            h -> h.reachable() ? 1 : 0)
+        .description("1 when this node's last heartbeat reached the database").register(metrics.registry());
   }
 
   /** Calls in progress by direction, the ACG "active calls". */
@@ -298,14 +384,26 @@ public final class Wiring implements AutoCloseable {
     return Map.copyOf(sipPeers);
   }
 
+  /** This node's heartbeat and view of the other nodes. */
+  public NodeHeartbeat heartbeat() {
+    return heartbeat;
+  }
+
   /** This node's routing snapshot. */
   public SnapshotFollower snapshot() {
     return follower;
   }
 
-  /** Stops everything in reverse order of start. */
+  /**
+   * Stops gracefully when the node was serving (drains calls and requests first, see {@link
+   * Drain}), then everything in reverse order of start, DNS last.
+   */
   @Override
   public void close() {
+    if (serving) {
+      serving = false;
+      drain.run();
+    }
     while (!started.isEmpty()) {
       AutoCloseable resource = started.pop();
       try {
@@ -314,5 +412,6 @@ public final class Wiring implements AutoCloseable {
         log.warn("error while stopping {}", resource, e);
       }
     }
+    log.info("drgw stopped");
   }
 }

@@ -89,6 +89,7 @@ final class AccountJson {
     ServiceDetails.restoreOthers(mapper, details, a.otherServices());
     node.put("serviceProvisioningStatus", state.serviceStatus().wire());
     node.putArray("serviceProvisioningErrors");
+    RegionStatusJson.write(node, state, true);
     return node;
   }
 }

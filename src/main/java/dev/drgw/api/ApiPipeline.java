@@ -55,6 +55,7 @@ final class ApiPipeline {
   private final ErrorBodies errors;
   private final long maxBodyBytes;
   private final Clock clock;
+  private final java.util.function.Predicate<Throwable> storeUnavailable;
 
   ApiPipeline(
       TokenVerifier verifier,
@@ -63,7 +64,9 @@ final class ApiPipeline {
       RequestLedger ledger,
       ErrorBodies errors,
       long maxBodyBytes,
-      Clock clock) {
+      Clock clock,
+      java.util.function.Predicate<Throwable> storeUnavailable) {
+    this.storeUnavailable = storeUnavailable;
     this.verifier = verifier;
     this.rateLimiter = rateLimiter;
     this.repeatability = repeatability;
@@ -125,8 +128,14 @@ final class ApiPipeline {
     } catch (ProvisioningException e) {
       response = errors.of(e);
     } catch (RuntimeException e) {
-      log.error("request {} {} {} failed", requestId, ctx.method(), ctx.path(), e);
-      response = errors.internal(requestId);
+      if (storeUnavailable.test(e)) {
+        log.warn("request {} {} {}: the database is unavailable ({})", requestId, ctx.method(), ctx.path(),
+            e.getMessage());
+        response = errors.unavailable();
+      } else {
+        log.error("request {} {} {} failed", requestId, ctx.method(), ctx.path(), e);
+        response = errors.internal(requestId);
+      }
     }
     if (tracked != null) {
       record(tracked, response);

@@ -21,7 +21,7 @@ import java.util.OptionalInt;
 
 /**
  * The route table of the Provisioning API (ACG-compatible surface and its 501 operations), and
- * its one extension, the audit trail.
+ * the extensions beyond ACG (nodes, the audit trail).
  */
 public final class ApiRoutes {
 
@@ -49,11 +49,13 @@ public final class ApiRoutes {
           new Operation("get", "/teamsRequestsForInformation/{tenantId}"),
           new Operation("put", "/teamsRequestsForInformation/{tenantId}"),
           new Operation("get", "/numbers"),
+          new Operation("get", "/nodes"),
           new Operation("get", "/audit"));
 
   private final ApiPipeline pipeline;
   private final AccountRoutes accounts;
   private final NumberRoutes numbers;
+  private final NodeRoutes nodes;
   private final AuditRoutes audit;
   private final ErrorBodies errors;
 
@@ -67,8 +69,12 @@ public final class ApiRoutes {
       Duration repeatabilityWindow,
       OptionalInt rateLimitPerMinute,
       long maxBodyBytes,
-      Clock clock) {
+      Clock clock,
+      java.util.function.Predicate<Throwable> storeUnavailable,
+      java.util.function.Supplier<List<dev.drgw.changes.NodeState>> nodeList,
+      Duration staleAfter) {
     Json json = new Json();
+    this.nodes = new NodeRoutes(nodeList, staleAfter, json);
     this.errors = new ErrorBodies(json);
     Optional<RateLimiter> limiter =
         rateLimitPerMinute.isPresent()
@@ -82,7 +88,8 @@ public final class ApiRoutes {
             ledger,
             errors,
             maxBodyBytes,
-            clock);
+            clock,
+            storeUnavailable);
     this.accounts = new AccountRoutes(accountService, status, json);
     this.numbers = new NumberRoutes(numberService, status, json);
     this.audit = new AuditRoutes(auditTrail, json);
@@ -102,6 +109,7 @@ public final class ApiRoutes {
     add(routes, HandlerType.PUT, number, Role.WRITE, json, numbers::put);
     add(routes, HandlerType.DELETE, number, Role.DELETE, none, numbers::delete);
     add(routes, HandlerType.GET, "/numbers", Role.READ, none, numbers::listAll);
+    add(routes, HandlerType.GET, "/nodes", Role.READ, none, nodes::list);
     // Beyond ACG: the audit trail.
     add(routes, HandlerType.GET, "/audit", Role.READ, none, audit::list);
     String civic = "/accounts/{accountName}/teamsCivicAddresses";

@@ -36,6 +36,21 @@ final class ErrorBodies {
     return body(412, e.code(), e.getMessage(), null, List.of(), Map.of());
   }
 
+  /** Seconds a client should wait before retrying while the database is unavailable. */
+  static final int RETRY_AFTER_SECONDS = 5;
+
+  /** The database cannot be reached: nothing was changed, and the same request may be retried. */
+  ApiResponse unavailable() {
+    return body(
+        503,
+        "ServiceUnavailable",
+        "the provisioning database is unavailable, so nothing was read or changed; DNS and calls are"
+            + " still served. Retry the request after " + RETRY_AFTER_SECONDS + " seconds",
+        null,
+        List.of(),
+        Map.of("Retry-After", Integer.toString(RETRY_AFTER_SECONDS)));
+  }
+
   ApiResponse internal(String requestId) {
     return body(
         500,

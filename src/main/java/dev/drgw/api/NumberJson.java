@@ -56,6 +56,7 @@ final class NumberJson {
     }
     node.put("serviceProvisioningStatus", state.serviceStatus().wire());
     node.putArray("serviceProvisioningErrors");
+    RegionStatusJson.write(node, state, false);
     return node;
   }
 }

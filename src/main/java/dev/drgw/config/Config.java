@@ -13,7 +13,9 @@ public record Config(
     ApiSettings api,
     DnsSettings dns,
     PortalSettings portal,
-    SipSettings sip) {
+    SipSettings sip,
+    NodeSettings node,
+    OperationsSettings operations) {
 
   public Config {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -25,5 +27,7 @@ public record Config(
     Objects.requireNonNull(dns, "dns");
     Objects.requireNonNull(portal, "portal");
     Objects.requireNonNull(sip, "sip");
+    Objects.requireNonNull(node, "node");
+    Objects.requireNonNull(operations, "operations");
   }
 }

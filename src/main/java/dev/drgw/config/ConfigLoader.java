@@ -55,6 +55,8 @@ public final class ConfigLoader {
     Optional<DnsSettings> dns = dns(r, deployment);
     Optional<PortalSettings> portal = portal(r);
     Optional<SipSettings> sip = sip(r, deployment);
+    Optional<NodeSettings> node = node(r);
+    Optional<OperationsSettings> operations = operations(r);
     r.throwIfProblems();
     return new Config(
         dataDir.orElseThrow(),
@@ -65,7 +67,36 @@ public final class ConfigLoader {
         api.orElseThrow(),
         dns.orElseThrow(),
         portal.orElseThrow(),
-        sip.orElseThrow());
+        sip.orElseThrow(),
+        node.orElseThrow(),
+        operations.orElseThrow());
+  }
+
+  private static Optional<NodeSettings> node(Resolver r) {
+    Optional<Optional<String>> name = r.get(Settings.NODE_NAME, "",
+        raw -> raw.isEmpty() ? Parsed.ok(Optional.empty()) : nodeName(raw).map(Optional::of));
+    Optional<Duration> heartbeat = r.get(Settings.NODE_HEARTBEAT_INTERVAL, "1s",
+        raw -> DurationParser.parse(raw, Duration.ofMillis(100), Duration.ofMinutes(1)));
+    Optional<Duration> stale = r.get(Settings.NODE_STALE_AFTER, "10s",
+        raw -> DurationParser.parse(raw, Duration.ofSeconds(1), Duration.ofHours(1)));
+    Optional<Duration> lag = r.get(Settings.READY_MAX_LAG, "5s",
+        raw -> DurationParser.parse(raw, Duration.ofSeconds(1), Duration.ofHours(1)));
+    if (!allPresent(name, heartbeat, stale, lag)) {
+      return Optional.empty();
+    }
+    if (stale.get().compareTo(heartbeat.get().multipliedBy(2)) < 0) {
+      r.problem(Settings.NODE_STALE_AFTER, "must be at least twice " + Settings.NODE_HEARTBEAT_INTERVAL.names()
+          + " (" + heartbeat.get().toMillis() + " ms), got " + Parsed.quote(r.raw(Settings.NODE_STALE_AFTER).orElse("10s").strip()));
+      return Optional.empty();
+    }
+    return Optional.of(new NodeSettings(name.get(), heartbeat.get(), stale.get(), lag.get()));
+  }
+
+  private static Parsed<String> nodeName(String raw) {
+    if (raw.length() > 200 || !raw.matches("[A-Za-z0-9._:-]+")) {
+      return Parsed.expected("must be 1 to 200 letters, digits, '.', '_', ':' or '-'", raw);
+    }
+    return Parsed.ok(raw);
   }
 
   /** Variables named {@code DRGW_*} that are no known setting, sorted; worth a warning. */
@@ -250,6 +281,24 @@ public final class ConfigLoader {
     return Optional.of(new SipSettings(enabled.get(), bind.get(), port.get(), teamsPort.get(), cert.get(), key.get(),
         trust.get(), region.get(), custom.get(), tenant.get(), proxies.get(), peers.get(), interval.get(),
         operatorTls.get(), noAnswer.get(), maxRate.get()));
+  }
+
+  private static Optional<OperationsSettings> operations(Resolver r) {
+    Optional<Duration> drain = r.get(Settings.SHUTDOWN_DRAIN_TIMEOUT, "30s",
+        raw -> raw.equals("0") ? Parsed.ok(Duration.ZERO) : DurationParser.parse(raw, Duration.ZERO, Duration.ofHours(1)));
+    Optional<OperationsSettings.LogFormat> format = r.get(Settings.LOG_FORMAT, "text", ConfigLoader::logFormat);
+    if (!allPresent(drain, format)) {
+      return Optional.empty();
+    }
+    return Optional.of(new OperationsSettings(drain.get(), format.get()));
+  }
+
+  private static Parsed<OperationsSettings.LogFormat> logFormat(String raw) {
+    return switch (raw.toLowerCase(java.util.Locale.ROOT)) {
+      case "text" -> Parsed.ok(OperationsSettings.LogFormat.TEXT);
+      case "json" -> Parsed.ok(OperationsSettings.LogFormat.JSON);
+      default -> Parsed.expected("must be text or json", raw);
+    };
   }
 
   private static Parsed<Optional<Path>> optionalFile(String raw) {

@@ -6,10 +6,13 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations such as {@code 300s}, {@code 5m}, {@code 1h}, {@code 2d} or ISO-8601 {@code PT5M}. */
+/**
+ * Durations such as {@code 500ms}, {@code 300s}, {@code 5m}, {@code 1h}, {@code 2d} or ISO-8601
+ * {@code PT5M}.
+ */
 final class DurationParser {
 
-  private static final Pattern SIMPLE = Pattern.compile("([0-9]{1,9})([smhdSMHD])");
+  private static final Pattern SIMPLE = Pattern.compile("([0-9]{1,9})(ms|MS|[smhdSMHD])");
 
   private DurationParser() {}
 
@@ -26,6 +29,7 @@ final class DurationParser {
       long amount = Long.parseLong(m.group(1));
       value =
           switch (m.group(2).toLowerCase(Locale.ROOT)) {
+            case "ms" -> Duration.ofMillis(amount);
             case "s" -> Duration.ofSeconds(amount);
             case "m" -> Duration.ofMinutes(amount);
             case "h" -> Duration.ofHours(amount);
@@ -55,6 +59,9 @@ final class DurationParser {
     }
     if (seconds != 0 && seconds % 60 == 0) {
       return seconds / 60 + "m";
+    }
+    if (seconds == 0 && d.getNano() != 0 && d.getNano() % 1_000_000 == 0) {
+      return d.getNano() / 1_000_000 + "ms";
     }
     return d.getNano() == 0 ? seconds + "s" : d.toString();
   }

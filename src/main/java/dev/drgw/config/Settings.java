@@ -341,6 +341,49 @@ public final class Settings {
           "Name of a SIP header that carries the account's Teams tenant ID toward the operator network,"
               + " e.g. X-MS-TenantID; empty means none.");
 
+  static final Setting NODE_NAME =
+      new Setting(
+          "DRGW_NODE_NAME",
+          "node.name",
+          "<host name>-<HTTP port>",
+          "This node's name in the node registry (GET /nodes), unique in the deployment; keep it across"
+              + " restarts so that a restarted node replaces its own entry.");
+  static final Setting NODE_HEARTBEAT_INTERVAL =
+      new Setting(
+          "DRGW_NODE_HEARTBEAT_INTERVAL",
+          "node.heartbeat-interval",
+          "1s",
+          "How often the node reports its region and applied change to the database (and reads the other"
+              + " nodes' reports), 100ms to 1m; it also reports at once after applying changes.");
+  static final Setting NODE_STALE_AFTER =
+      new Setting(
+          "DRGW_NODE_STALE_AFTER",
+          "node.stale-after",
+          "10s",
+          "A node silent for longer no longer counts for status (its region then lags until a node of"
+              + " it reports again), 1s to 1h and at least twice the heartbeat interval.");
+  static final Setting READY_MAX_LAG =
+      new Setting(
+          "DRGW_READY_MAX_LAG",
+          "node.ready-max-lag",
+          "5s",
+          "/health/ready fails while the routing snapshot is behind the change log by more than this,"
+              + " 1s to 1h. A database outage alone does not fail it: DNS and SIP keep serving.");
+  static final Setting SHUTDOWN_DRAIN_TIMEOUT =
+      new Setting(
+          "DRGW_SHUTDOWN_DRAIN_TIMEOUT",
+          "shutdown.drain-timeout",
+          "30s",
+          "On SIGTERM, how long drgw refuses new calls (503 with Retry-After, /health/ready 503) and waits for"
+              + " the calls in progress to end before it ends the rest with BYE, 0s to 1h; 0 does not wait.");
+  static final Setting LOG_FORMAT =
+      new Setting(
+          "DRGW_LOG_FORMAT",
+          "log.format",
+          "text",
+          "Log line format on standard output: text (one line per event) or json (one JSON object per line:"
+              + " timestamp, level, logger, thread, message, mdc, exception).");
+
   public static final List<Setting> ALL =
       List.of(
           DATA_DIR,
@@ -399,7 +442,13 @@ public final class Settings {
           SIP_OPERATOR_TLS_PORT,
           SIP_NO_ANSWER_TIMEOUT,
           SIP_MAX_CALL_RATE,
-          SIP_TENANT_HEADER);
+          SIP_TENANT_HEADER,
+          NODE_NAME,
+          NODE_HEARTBEAT_INTERVAL,
+          NODE_STALE_AFTER,
+          READY_MAX_LAG,
+          SHUTDOWN_DRAIN_TIMEOUT,
+          LOG_FORMAT);
 
   private Settings() {}
 

@@ -16,19 +16,31 @@ public final class HealthRoutes {
   public static final String ROUTE_ATTRIBUTE = "drgw.route";
 
   private final Map<String, BooleanSupplier> readinessChecks;
+  private final Map<String, BooleanSupplier> details;
   private final java.util.function.Supplier<Map<String, Map<String, String>>> peers;
   private final Metrics metrics;
+  private final BooleanSupplier draining;
 
   /**
    * @param readinessChecks name → check, e.g. {@code database} → can a connection be used
+   * @param details name → check shown as "up"/"down" without failing readiness (the database:
+   *     DNS and SIP serve from the snapshot while it is down)
    * @param peers SIP peer states by side, shown as detail (a peer being down does not make
    *     this node unready: the others may still be up)
    */
-  public HealthRoutes(Map<String, BooleanSupplier> readinessChecks,
+  public HealthRoutes(Map<String, BooleanSupplier> readinessChecks, Map<String, BooleanSupplier> details,
       java.util.function.Supplier<Map<String, Map<String, String>>> peers, Metrics metrics) {
-    this.readinessChecks = Map.copyOf(readinessChecks);
+    this(readinessChecks, details, peers, metrics, () -> false);
+  }
+
+  /** As above; while {@code draining} (a graceful stop), /health/ready answers 503 {@code draining}. */
+  public HealthRoutes(Map<String, BooleanSupplier> readinessChecks, Map<String, BooleanSupplier> details,
+      java.util.function.Supplier<Map<String, Map<String, String>>> peers, Metrics metrics, BooleanSupplier draining) {
+    this.readinessChecks = new LinkedHashMap<>(readinessChecks);
+    this.details = new LinkedHashMap<>(details);
     this.peers = peers;
     this.metrics = metrics;
+    this.draining = draining;
   }
 
   public void register(RoutesConfig routes) {
@@ -44,6 +56,10 @@ public final class HealthRoutes {
 
   private void ready(Context ctx) {
     ctx.attribute(ROUTE_ATTRIBUTE, "/health/ready");
+    if (draining.getAsBoolean()) {
+      ctx.status(503).contentType("application/json").result("{\"status\":\"draining\"}");
+      return;
+    }
     Map<String, String> checks = new LinkedHashMap<>();
     boolean ready = true;
     for (Map.Entry<String, BooleanSupplier> check : readinessChecks.entrySet()) {
@@ -55,6 +71,15 @@ public final class HealthRoutes {
       }
       checks.put(check.getKey(), up ? "up" : "down");
       ready &= up;
+    }
+    for (Map.Entry<String, BooleanSupplier> detail : details.entrySet()) {
+      boolean up;
+      try {
+        up = detail.getValue().getAsBoolean();
+      } catch (RuntimeException e) {
+        up = false;
+      }
+      checks.put(detail.getKey(), up ? "up" : "down");
     }
     StringBuilder body = new StringBuilder("{\"status\":\"").append(ready ? "ready" : "not ready");
     body.append("\",\"checks\":{");

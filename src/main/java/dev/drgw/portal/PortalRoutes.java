@@ -64,6 +64,9 @@ public final class PortalRoutes {
   /** Largest CSV upload, in MiB. */
   public static final int MAX_UPLOAD_MB = 16;
   private static final int PAGE = 50;
+  /** Seconds to wait before retrying while the database is unavailable. */
+  private static final int RETRY_AFTER_SECONDS = 5;
+  private final java.util.function.Predicate<Throwable> storeUnavailable;
 
   private final AccountService accounts;
   private final NumberService numbers;
@@ -88,7 +91,9 @@ public final class PortalRoutes {
       PasswordHasher hasher,
       java.time.Clock clock,
       java.time.Duration sessionLifetime,
-      Optional<OidcLogin> oidc) {
+      Optional<OidcLogin> oidc,
+      java.util.function.Predicate<Throwable> storeUnavailable) {
+    this.storeUnavailable = storeUnavailable;
     this.accounts = accounts;
     this.numbers = numbers;
     this.audit = audit;
@@ -155,6 +160,8 @@ public final class PortalRoutes {
       case 405 -> "This page cannot be used that way.";
       case 413 -> isMultipart(ctx) ? UPLOAD_TOO_LARGE : "The form is too large, so nothing was saved. Shorten what you typed.";
       case 500 -> "Something went wrong on the server; nothing you typed was saved. The details are in drgw's log.";
+      case 503 -> "The provisioning database is unavailable, so nothing was read or saved (calls and DNS are"
+          + " still served). Please try again in a few seconds.";
       default -> "The request failed (" + status + ").";
     };
     Optional<Sessions.Session> session = sessions.find(ctx.cookie(Sessions.COOKIE)).filter(Sessions.Session::signedIn);
@@ -177,7 +184,16 @@ public final class PortalRoutes {
     return ctx -> {
       ctx.attribute(ROUTE_ATTRIBUTE, route);
       securityHeaders(ctx);
-      handler.handle(ctx);
+      try {
+        handler.handle(ctx);
+      } catch (RuntimeException e) {
+        if (!storeUnavailable.test(e)) {
+          throw e;
+        }
+        log.warn("portal {} {}: the database is unavailable ({})", ctx.method(), ctx.path(), e.getMessage());
+        ctx.header("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+        failed(ctx, 503);
+      }
     };
   }
 
@@ -579,7 +595,11 @@ public final class PortalRoutes {
       for (int r : names.regionNumbers()) {
         String sub = names.customerSubdomain(c.subdomain(), r);
         subdomains.add(sub);
-        regions.add(new Views.Region(r, sub, c.token(r), a.directRoutingEnabled() ? state.subdomainStatus().wire() : "notProvisioned"));
+        ProvisioningState.RegionProvisioning served = state.regions().stream()
+            .filter(p -> p.region() == r).findFirst().orElse(null);
+        String regional = !a.directRoutingEnabled() ? "notProvisioned"
+            : served == null ? state.subdomainStatus().wire() : served.subdomainStatus().wire();
+        regions.add(new Views.Region(r, sub, c.token(r), regional, served == null ? -1 : served.liveNodes()));
       }
     }
     boolean tokensGiven = c != null && names.regionNumbers().stream().allMatch(r -> c.token(r) != null);

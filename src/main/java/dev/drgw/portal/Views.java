@@ -54,7 +54,8 @@ public final class Views {
       String error) {}
 
   /** One region of an account: its customer subdomain, token and served state. */
-  public record Region(int number, String subdomain, String token, String state) {}
+  /** A region of an account: its subdomain, token, state there and live nodes (-1: no node ever reported). */
+  public record Region(int number, String subdomain, String token, String state, int liveNodes) {}
 
   public record Account(
       Layout layout,

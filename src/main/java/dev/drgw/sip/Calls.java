@@ -64,6 +64,10 @@ public final class Calls implements AutoCloseable {
   private final AtomicInteger fromTeams = new AtomicInteger();
   private volatile OperatorSide operator;
   private volatile TeamsSide teams;
+  /** Set once the node stops taking new calls (graceful shutdown); calls in progress go on. */
+  private volatile boolean draining;
+  /** BYEs drgw sent itself that have no final answer yet. */
+  private final AtomicInteger byesUnanswered = new AtomicInteger();
 
   /**
    * {@code noAnswer}: how long an INVITE may go without any answer (not even 100) before the
@@ -105,6 +109,72 @@ public final class Calls implements AutoCloseable {
   public int activeFromTeams() {
     return fromTeams.get();
   }
+
+  /** Calls in progress, both directions. */
+  public int active() {
+    return toTeams.get() + fromTeams.get();
+  }
+
+  /**
+   * From now on both sides refuse new calls and OPTIONS with 503 and Retry-After, so that peers
+   * fail over to another node; requests within the calls in progress are still carried.
+   */
+  public void drain() {
+    draining = true;
+  }
+
+  boolean draining() {
+    return draining;
+  }
+
+  /**
+   * Ends every call still in progress: an answered call gets BYE on both legs (with a Reason
+   * saying why), one still being set up gets 503 toward the caller and CANCEL toward the callee.
+   * Returns how many calls were ended.
+   */
+  public int endAll() {
+    int ended = 0;
+    for (Call call : List.copyOf(live)) {
+      synchronized (call) {
+        if (call.ended) {
+          continue;
+        }
+        try {
+          if (call.answered) {
+            Header reason = call.caller.edge.headers.createReasonHeader("SIP", Response.SERVICE_UNAVAILABLE,
+                "drgw node shutting down");
+            bye(call.caller, reason);
+            bye(call.callee, reason);
+          } else {
+            call.cancelled = true;
+            if (call.inviteTransaction.getState() != TransactionState.TERMINATED) {
+              Response r = call.caller.edge.withReason(Response.SERVICE_UNAVAILABLE, "Service Unavailable",
+                  call.invite);
+              r.addHeader(call.caller.edge.headers.createRetryAfterHeader(RETRY_AFTER_DRAINING));
+              tagged(call, r);
+              call.caller.edge.respond(call.inviteTransaction, r);
+            }
+            if (call.calleeResponded) {
+              sendCancel(call);
+            }
+          }
+        } catch (SipException | ParseException | InvalidArgumentException | RuntimeException e) {
+          log.info("call {} not ended cleanly: {}", callId(call), e.toString());
+        }
+        end(call);
+        ended++;
+      }
+    }
+    return ended;
+  }
+
+  /** BYEs drgw sent itself that have had no final answer yet (a graceful stop waits a little for them). */
+  public int byesUnanswered() {
+    return byesUnanswered.get();
+  }
+
+  /** Retry-After (seconds) on the 503 to new calls and OPTIONS while the node drains. */
+  static final int RETRY_AFTER_DRAINING = 30;
 
   // ---------------------------------------------------------------- a new call
 
@@ -289,6 +359,9 @@ public final class Calls implements AutoCloseable {
       }
       return true;
     }
+    if (data == Sent.BYE && response.getStatusCode() >= 200) {
+      byesUnanswered.decrementAndGet();
+    }
     return data instanceof Sent;
   }
 
@@ -450,6 +523,9 @@ public final class Calls implements AutoCloseable {
         }
       }
       return true;
+    }
+    if (data == Sent.BYE) {
+      byesUnanswered.decrementAndGet();
     }
     return data instanceof Sent;
   }
@@ -651,6 +727,7 @@ public final class Calls implements AutoCloseable {
         bye.setHeader((Header) reason.clone());
       }
       leg.edge.sendOwn(bye, Sent.BYE, leg.dialog);
+      byesUnanswered.incrementAndGet();
     } catch (SipException | ParseException e) {
       log.info("BYE not sent: {}", e.toString());
     }
@@ -669,6 +746,7 @@ public final class Calls implements AutoCloseable {
       if (side != null) {
         side.decorate(ack);
         side.sendOwn(bye, Sent.BYE, dialog);
+        byesUnanswered.incrementAndGet();
       }
     } catch (SipException | InvalidArgumentException | ParseException e) {
       log.info("late answer {} not ended: {}", response.getStatusCode(), e.toString());

@@ -207,11 +207,14 @@ abstract class SipEdge implements gov.nist.javax.sip.SipListenerExt, AutoCloseab
       throws ParseException, SipException, InvalidArgumentException {
     switch (request.getMethod()) {
       case Request.OPTIONS -> {
-        return withAllow(Response.OK, request);
+        return calls.draining() ? draining(request) : withAllow(Response.OK, request);
       }
       case Request.INVITE -> {
         if (toTag(request) != null) {
           return messages.createResponse(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, request);
+        }
+        if (calls.draining()) {
+          return draining(request);
         }
         meters.callAttempt();
         CallDecision decision = decide(request);
@@ -234,6 +237,13 @@ abstract class SipEdge implements gov.nist.javax.sip.SipListenerExt, AutoCloseab
         return withAllow(Response.METHOD_NOT_ALLOWED, request);
       }
     }
+  }
+
+  /** 503 with Retry-After: this node is shutting down, the peer should use another one. */
+  private Response draining(Request request) throws ParseException, InvalidArgumentException {
+    Response response = withReason(Response.SERVICE_UNAVAILABLE, "Service Unavailable", request);
+    response.addHeader(headers.createRetryAfterHeader(Calls.RETRY_AFTER_DRAINING));
+    return response;
   }
 
   private static String toTag(Request request) {

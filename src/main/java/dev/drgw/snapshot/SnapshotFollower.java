@@ -3,12 +3,14 @@ package dev.drgw.snapshot;
 import dev.drgw.changes.ChangeLog;
 import dev.drgw.changes.ChangeSet;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -33,8 +35,21 @@ public final class SnapshotFollower implements AutoCloseable {
   private final Thread thread;
   private volatile boolean closed;
   private volatile Duration lastBuild = Duration.ZERO;
+  /** Commit time of the oldest change set known and not yet applied; null when none is. */
+  private volatile Instant behindSince;
+  /** Highest sequence a notification announced; the follower reads up to it at least. */
+  private final AtomicLong announced = new AtomicLong();
+  /** When a notification first announced a change set not yet applied; null when none is. */
+  private volatile Instant announcedSince;
+  private volatile Consumer<Duration> propagationObserver = d -> {};
+  private final java.time.Clock clock;
 
   public SnapshotFollower(SnapshotSource source, ChangeLog changeLog, Duration pollInterval) {
+    this(source, changeLog, pollInterval, java.time.Clock.systemUTC());
+  }
+
+  public SnapshotFollower(SnapshotSource source, ChangeLog changeLog, Duration pollInterval, java.time.Clock clock) {
+    this.clock = clock;
     this.source = source;
     this.changeLog = changeLog;
     this.pollInterval = pollInterval;
@@ -65,6 +80,42 @@ public final class SnapshotFollower implements AutoCloseable {
   /** Asks the follower to read the change log now (after a local commit). */
   public void wake() {
     wake.release();
+  }
+
+  /**
+   * Asks the follower to read the change log now because change set {@code seq} was committed
+   * elsewhere (-1: unknown, e.g. after a reconnection).
+   */
+  public void wake(long seq) {
+    if (announced.accumulateAndGet(seq, Math::max) > current.get().appliedSeq() && announcedSince == null) {
+      announcedSince = clock.instant();
+    }
+    wake.release();
+  }
+
+  /**
+   * How far behind the snapshot is: the time since the oldest change set it knows of and has not
+   * applied was committed; zero when it has applied everything it knows of. While the change log
+   * cannot be read (the database is down) nothing new is known, and the snapshot keeps serving
+   * the last state it had.
+   */
+  public Duration lag() {
+    Instant since = behindSince;
+    Instant heard = announcedSince;
+    if (heard != null && announced.get() <= current.get().appliedSeq()) {
+      heard = null;
+    }
+    Instant oldest = since == null ? heard : heard == null || since.isBefore(heard) ? since : heard;
+    if (oldest == null) {
+      return Duration.ZERO;
+    }
+    Duration lag = Duration.between(oldest, clock.instant());
+    return lag.isNegative() ? Duration.ZERO : lag;
+  }
+
+  /** Told, for each change set applied, how long after its commit it was applied. */
+  public void onPropagation(Consumer<Duration> observer) {
+    this.propagationObserver = observer;
   }
 
   private RoutingSnapshot build() {
@@ -99,9 +150,35 @@ public final class SnapshotFollower implements AutoCloseable {
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
-        log.warn("could not follow the change log; retrying", e);
+        noteUnreadable(e);
         sleep(pollInterval);
       }
+    }
+  }
+
+  /**
+   * The change log could not be read or applied. When the database answers and has changes this
+   * node has not applied (an entry it cannot decode, e.g. written by a newer drgw during an
+   * upgrade), the snapshot counts as behind from now on, so that readiness fails after
+   * DRGW_READY_MAX_LAG instead of serving an old state silently. While the database is
+   * unreachable nothing new is known and the snapshot serves on.
+   */
+  private void noteUnreadable(RuntimeException failure) {
+    long head;
+    try {
+      head = changeLog.latestSeq();
+    } catch (RuntimeException unreachable) {
+      log.warn("cannot read the change log ({}); serving the snapshot at change {} meanwhile",
+          failure.getMessage(), current.get().appliedSeq());
+      return;
+    }
+    if (head > current.get().appliedSeq()) {
+      wake(head);
+      wake.drainPermits();
+      log.error("cannot apply change set {} (the database has changes up to {}); this node serves change {}"
+          + " and retries", current.get().appliedSeq() + 1, head, current.get().appliedSeq(), failure);
+    } else {
+      log.warn("could not follow the change log; retrying", failure);
     }
   }
 
@@ -111,7 +188,14 @@ public final class SnapshotFollower implements AutoCloseable {
       RoutingSnapshot snapshot = current.get();
       List<ChangeSet> sets = changeLog.after(snapshot.appliedSeq(), BATCH);
       if (sets.isEmpty()) {
+        behindSince = null;
+        if (announced.get() <= snapshot.appliedSeq()) {
+          announcedSince = null;
+        }
         return;
+      }
+      if (behindSince == null) {
+        behindSince = sets.get(0).committedAt();
       }
       RoutingSnapshot next;
       try {
@@ -121,6 +205,14 @@ public final class SnapshotFollower implements AutoCloseable {
         next = build();
       }
       current.set(next);
+      Instant applied = clock.instant();
+      Consumer<Duration> observer = propagationObserver;
+      for (ChangeSet set : sets) {
+        if (set.seq() <= next.appliedSeq()) {
+          Duration d = Duration.between(set.committedAt(), applied);
+          observer.accept(d.isNegative() ? Duration.ZERO : d);
+        }
+      }
       for (Consumer<RoutingSnapshot> listener : listeners) {
         try {
           listener.accept(next);
@@ -129,8 +221,13 @@ public final class SnapshotFollower implements AutoCloseable {
         }
       }
       if (sets.size() < BATCH) {
+        behindSince = null;
+        if (announced.get() <= next.appliedSeq()) {
+          announcedSince = null;
+        }
         return;
       }
+      behindSince = sets.get(sets.size() - 1).committedAt(); // more to read, all newer
     }
   }
 

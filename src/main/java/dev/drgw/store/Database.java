@@ -25,6 +25,43 @@ public final class Database implements AutoCloseable {
     this.jdbi = Jdbi.create(dataSource);
   }
 
+  /**
+   * A connection of its own, outside the pool, for a session that lives as long as the node
+   * (PostgreSQL LISTEN). The caller closes it.
+   */
+  Connection dedicatedConnection() throws SQLException {
+    java.util.Properties props = new java.util.Properties();
+    if (dataSource.getUsername() != null) {
+      props.setProperty("user", dataSource.getUsername());
+    }
+    if (dataSource.getPassword() != null) {
+      props.setProperty("password", dataSource.getPassword());
+    }
+    props.setProperty("connectTimeout", "5");
+    props.setProperty("tcpKeepAlive", "true");
+    return java.sql.DriverManager.getConnection(dataSource.getJdbcUrl(), props);
+  }
+
+  /**
+   * True when {@code failure} means the database could not be reached or the connection broke
+   * (as opposed to a refused or conflicting statement): the request may succeed later.
+   */
+  public static boolean isUnavailable(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof java.sql.SQLTransientConnectionException
+          || t instanceof java.sql.SQLNonTransientConnectionException
+          || t instanceof org.jdbi.v3.core.ConnectionException) {
+        return true;
+      }
+      if (t instanceof SQLException sql && sql.getSQLState() != null
+          && (sql.getSQLState().startsWith("08") // connection exception
+              || sql.getSQLState().startsWith("57P"))) { // admin shutdown, cannot connect now
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Opens the pool and brings the schema up to date (Flyway migrations). */
   public static Database open(String url, String user, String password, int poolSize) {
     return open(url, user, password, poolSize, Duration.ofSeconds(30));
@@ -124,15 +161,6 @@ public final class Database implements AutoCloseable {
 
   Dialect dialect() {
     return dialect;
-  }
-
-  /** True when a connection answers a trivial query within the timeout. */
-  public boolean isReachable(Duration timeout) {
-    try (Connection c = dataSource.getConnection()) {
-      return c.isValid((int) Math.max(1, timeout.toSeconds()));
-    } catch (SQLException e) {
-      return false;
-    }
   }
 
   @Override

@@ -13,6 +13,7 @@ public final class Stores implements AutoCloseable {
   private final JdbcSnapshotSource snapshotSource;
   private final JdbcUserStore users;
   private final JdbcAuditTrail auditTrail;
+  private final JdbcNodes nodes;
   private final Transactions transactions;
 
   public Stores(Database database, ObjectMapper json, Clock clock) {
@@ -24,6 +25,7 @@ public final class Stores implements AutoCloseable {
     this.requestLedger = new JdbcRequestLedger(database, json);
     this.snapshotSource = new JdbcSnapshotSource(database);
     this.users = new JdbcUserStore(database);
+    this.nodes = new JdbcNodes(database);
     this.auditTrail = new JdbcAuditTrail(database);
   }
 
@@ -33,6 +35,10 @@ public final class Stores implements AutoCloseable {
 
   public JdbcUserStore users() {
     return users;
+  }
+
+  public JdbcNodes nodes() {
+    return nodes;
   }
 
   public JdbcAccountStore accounts() {

@@ -331,11 +331,14 @@ final class Transactions implements AutoCloseable {
         handle.prepareBatch(
             "INSERT INTO change_log (seq, committed_at, account_name, actor, source, changes)"
                 + " VALUES (:seq, :at, :account, :actor, :source, :changes)");
+    // The commit follows at once: other nodes measure propagation from this moment (the writes'
+    // own time may be earlier by their wait in the group).
+    java.time.Instant committing = clock.instant();
     for (int i = 0; i < group.entries.size(); i++) {
       TxContext tx = group.entries.get(i);
       Actor actor = group.actors.get(i);
       log.bind("seq", tx.seq)
-          .bind("at", tx.now)
+          .bind("at", committing)
           .bind("account", tx.changes.get(0).accountName())
           .bind("actor", truncate(actor.subject(), 256))
           .bind("source", truncate(actor.source(), 256))
@@ -343,11 +346,21 @@ final class Transactions implements AutoCloseable {
           .add();
     }
     log.execute();
-    insertAudit(handle, group);
+    insertAudit(handle, group, committing);
+    if (database.dialect() == Dialect.POSTGRESQL) {
+      // Delivered to every listening node when (and only if) the transaction commits.
+      handle.createQuery("SELECT pg_notify('" + PgChangeListener.CHANNEL + "', :seq)")
+          .bind("seq", Long.toString(head))
+          .mapTo(String.class)
+          .one();
+    }
   }
 
-  /** The audit-trail rows of the group's writes: one batch, whatever the number of entities. */
-  private void insertAudit(Handle handle, GroupChanges group) {
+  /**
+   * The audit-trail rows of the group's writes, at the change log's time: one batch, whatever the
+   * number of entities.
+   */
+  private void insertAudit(Handle handle, GroupChanges group, java.time.Instant at) {
     PreparedBatch audit =
         handle.prepareBatch(
             "INSERT INTO audit_trail (seq, item, changed_at, actor, source, kind, entity_key,"
@@ -361,7 +374,7 @@ final class Transactions implements AutoCloseable {
         audit
             .bind("seq", tx.seq)
             .bind("item", item)
-            .bind("at", tx.now)
+            .bind("at", at)
             .bind("actor", truncate(actor.subject(), 256))
             .bind("source", truncate(actor.source(), 256))
             .bind("kind", a.kind().wire())

@@ -72,7 +72,10 @@ class ConfigLoaderTest {
                     List.of(new SipSettings.Peer("sip.pstnhub.microsoft.com", 5061, "tls"),
                         new SipSettings.Peer("sip2.pstnhub.microsoft.com", 5061, "tls"),
                         new SipSettings.Peer("sip3.pstnhub.microsoft.com", 5061, "tls")),
-                    List.of(), Duration.ofSeconds(60), 5061, Duration.ofSeconds(2), 500)));
+                    List.of(), Duration.ofSeconds(60), 5061, Duration.ofSeconds(2), 500),
+                new NodeSettings(Optional.empty(), Duration.ofSeconds(1), Duration.ofSeconds(10),
+                    Duration.ofSeconds(5)),
+                new OperationsSettings(Duration.ofSeconds(30), OperationsSettings.LogFormat.TEXT)));
   }
 
   /** One row per setting: a file value, an environment value and what each one yields. */
@@ -368,7 +371,19 @@ class ConfigLoaderTest {
             Duration.ofSeconds(1), Duration.ofSeconds(5)),
         row(Settings.SIP_MAX_CALL_RATE, "0", "2000", c -> c.sip().maxCallRate(), 500, 0, 2000),
         row(Settings.SIP_TENANT_HEADER, "X-MS-TenantID", "X-Tenant", c -> c.sip().tenantHeaderName().orElse("none"),
-            "none", "X-MS-TenantID", "X-Tenant"));
+            "none", "X-MS-TenantID", "X-Tenant"),
+        row(Settings.NODE_NAME, "gw-r1-a", "gw-r1-b", c -> c.node().name().orElse("none"), "none", "gw-r1-a",
+            "gw-r1-b"),
+        row(Settings.NODE_HEARTBEAT_INTERVAL, "500ms", "2s", c -> c.node().heartbeatInterval(), Duration.ofSeconds(1),
+            Duration.ofMillis(500), Duration.ofSeconds(2)),
+        row(Settings.NODE_STALE_AFTER, "30s", "1m", c -> c.node().staleAfter(), Duration.ofSeconds(10),
+            Duration.ofSeconds(30), Duration.ofMinutes(1)),
+        row(Settings.READY_MAX_LAG, "10s", "30s", c -> c.node().readyMaxLag(), Duration.ofSeconds(5),
+            Duration.ofSeconds(10), Duration.ofSeconds(30)),
+        row(Settings.SHUTDOWN_DRAIN_TIMEOUT, "0", "2m", c -> c.operations().drainTimeout(), Duration.ofSeconds(30),
+            Duration.ZERO, Duration.ofMinutes(2)),
+        row(Settings.LOG_FORMAT, "JSON", "text", c -> c.operations().logFormat(), OperationsSettings.LogFormat.TEXT,
+            OperationsSettings.LogFormat.JSON, OperationsSettings.LogFormat.TEXT));
   }
 
   private static final Map<String, String> SIP_TLS =
@@ -576,6 +591,16 @@ class ConfigLoaderTest {
           DRGW_CUSTOM_HEADER_NAME     | ''                      | a SIP header name
           DRGW_CUSTOM_HEADER_NAME     | X-Header:               | a SIP header name
           DRGW_SIP_TENANT_HEADER     | X-Tenant;x=y            | a SIP header name
+          DRGW_NODE_NAME             | node one                | letters, digits
+          DRGW_NODE_NAME             | node/1                  | letters, digits
+          DRGW_NODE_HEARTBEAT_INTERVAL | 50ms                  | must be a duration from 100ms to 1m
+          DRGW_NODE_STALE_AFTER      | 0s                      | must be a duration from 1s to 1h
+          DRGW_NODE_STALE_AFTER      | 1500ms                  | must be at least twice DRGW_NODE_HEARTBEAT_INTERVAL
+          DRGW_READY_MAX_LAG         | soon                    | must be a duration from 1s to 1h
+          DRGW_SHUTDOWN_DRAIN_TIMEOUT | -1s                    | must be a duration from 0s to 1h
+          DRGW_SHUTDOWN_DRAIN_TIMEOUT | 2h                     | must be a duration from 0s to 1h
+          DRGW_LOG_FORMAT            | xml                     | must be text or json
+          DRGW_LOG_FORMAT            | ''                      | must be text or json
           """)
   void badValueNamesTheSettingBothWaysAndQuotesTheValue(String env, String value, String reason) {
     Setting setting = Settings.byEnv(env).orElseThrow();

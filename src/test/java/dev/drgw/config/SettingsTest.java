@@ -39,7 +39,7 @@ class SettingsTest {
   void sectionsAndKeysAreTheSuggestionCandidates() {
     assertThat(Settings.yamlNames())
         .contains("http", "db", "auth", "rate-limit", "repeatability", "dns", "region1", "region2",
-            "portal", "portal.oidc", "sip", "node", "http.port", "data-dir")
-        .hasSize(Settings.ALL.size() + 12);
+            "portal", "portal.oidc", "sip", "node", "shutdown", "log", "http.port", "data-dir")
+        .hasSize(Settings.ALL.size() + 14);
   }
 }

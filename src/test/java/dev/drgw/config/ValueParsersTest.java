@@ -63,6 +63,11 @@ class ValueParsersTest {
     "pt90m,     PT1H30M",
     "P7D,       PT168H",
     "P1DT1H,    PT25H",
+    "60000ms,   PT1M",
+    "90000MS,   PT1M30S",
+    "59999ms,   ",
+    "5 ms,      ",
+    "5msec,     ",
     "59s,       ",
     "PT59.9S,   ",
     "7d1s,      ",
@@ -79,7 +84,7 @@ class ValueParsersTest {
   }
 
   @ParameterizedTest(name = "{0} = {1}")
-  @CsvSource({"PT1M, 1m", "PT168H, 7d", "PT90M, 90m", "PT45S, 45s", "PT2H, 2h", "PT0.5S, PT0.5S"})
+  @CsvSource({"PT1M, 1m", "PT168H, 7d", "PT90M, 90m", "PT45S, 45s", "PT2H, 2h", "PT0.5S, 500ms", "PT1.5S, PT1.5S"})
   void durationsAreShownInTheirSimplestForm(Duration duration, String text) {
     assertThat(DurationParser.format(duration)).isEqualTo(text);
   }

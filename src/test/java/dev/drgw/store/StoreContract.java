@@ -435,4 +435,42 @@ abstract class StoreContract {
     assertThat(ledger.purgeExpired(now.plusSeconds(61))).isEqualTo(2);
     assertThat(ledger.claim("client", "id-1", "fp", now, now.plusSeconds(60))).isEmpty();
   }
+
+  @Test
+  void nodesReportAndAreListedWithTheirAgeByTheDatabaseClock() throws Exception {
+    var registry = stores.nodes();
+    Instant started = Instant.parse("2026-11-28T10:00:00Z");
+    registry.heartbeat(new dev.drgw.changes.Nodes.Report("gw-r1-a", 1, 7, true, false, "1.0", started));
+    registry.heartbeat(new dev.drgw.changes.Nodes.Report("gw-r2-a", 2, 5, false, true, "1.0", started));
+    registry.heartbeat(new dev.drgw.changes.Nodes.Report("gw-r1-a", 1, 9, true, false, "1.1", started));
+
+    var nodes = registry.list();
+
+    assertThat(nodes).extracting(n -> n.name() + " r" + n.region() + " @" + n.appliedSeq() + " dns=" + n.dnsServing()
+            + " draining=" + n.draining() + " " + n.version())
+        .containsExactly("gw-r1-a r1 @9 dns=true draining=false 1.1", "gw-r2-a r2 @5 dns=false draining=true 1.0");
+    assertThat(nodes).allSatisfy(n -> {
+      assertThat(n.startedAt()).isEqualTo(started);
+      assertThat(n.age()).isBetween(java.time.Duration.ZERO, java.time.Duration.ofSeconds(5));
+    });
+
+    Thread.sleep(1_100);
+    registry.heartbeat(new dev.drgw.changes.Nodes.Report("gw-r1-a", 1, 9, true, false, "1.1", started));
+    assertThat(registry.forget(java.time.Duration.ofMillis(1_000))).isEqualTo(1);
+    assertThat(registry.list()).extracting(dev.drgw.changes.NodeState::name).containsExactly("gw-r1-a");
+    assertThat(registry.remove("gw-r1-a")).isTrue();
+    assertThat(registry.remove("gw-r1-a")).isFalse();
+    assertThat(registry.list()).isEmpty();
+  }
+
+  @Test
+  void aBrokenConnectionIsTellingApartFromARefusedStatement() {
+    assertThat(Database.isUnavailable(new java.sql.SQLTransientConnectionException("pool timeout"))).isTrue();
+    assertThat(Database.isUnavailable(new RuntimeException(new java.sql.SQLException("gone", "08006")))).isTrue();
+    assertThat(Database.isUnavailable(new java.sql.SQLException("shutting down", "57P01"))).isTrue();
+    assertThat(Database.isUnavailable(new java.sql.SQLException("duplicate", "23505"))).isFalse();
+    assertThat(Database.isUnavailable(new IllegalStateException("bug"))).isFalse();
+    assertThatThrownBy(() -> database.jdbi().useHandle(h -> h.execute("SELECT no_such_column FROM nodes")))
+        .satisfies(e -> assertThat(Database.isUnavailable(e)).isFalse());
+  }
 }

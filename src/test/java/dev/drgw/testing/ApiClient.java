@@ -30,6 +30,11 @@ public final class ApiClient {
     this.token = token;
   }
 
+  /** The bearer token this client sends. */
+  public String token() {
+    return token;
+  }
+
   /** A copy of this client that adds a header to every request. */
   public ApiClient with(String name, String value) {
     ApiClient copy = new ApiClient(baseUrl, token);
@@ -117,8 +122,9 @@ public final class ApiClient {
 
   /**
    * A copy of an account or number body without the status fields that the server computes
-   * from what it serves ({@code serviceProvisioningStatus}, {@code subdomainStatus}): they move
-   * from pending to synced on their own, so a "nothing changed" comparison must leave them out.
+   * from what it serves ({@code serviceProvisioningStatus}, {@code subdomainStatus} and their
+   * per-region copy {@code regionStatus}): they move from pending to synced on their own, so a
+   * "nothing changed" comparison must leave them out.
    */
   public static JsonNode withoutStatus(JsonNode body) {
     JsonNode copy = body.deepCopy();
@@ -130,6 +136,7 @@ public final class ApiClient {
     if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
       object.remove("serviceProvisioningStatus");
       object.remove("subdomainStatus");
+      object.remove("regionStatus");
       object.forEach(ApiClient::strip);
     } else if (node.isArray()) {
       node.forEach(ApiClient::strip);

@@ -176,6 +176,28 @@ public final class ServerProcess implements AutoCloseable {
     }
   }
 
+  /** SIGTERM, as systemd stops a service: the shutdown hook drains and stops drgw. Does not wait. */
+  public void terminate() {
+    process.destroy();
+  }
+
+  /** Waits for the process to end; its exit code. */
+  public int awaitExit(Duration limit) throws InterruptedException {
+    if (!process.waitFor(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("drgw still running after " + limit + "; see " + workingDir.resolve("server.log"));
+    }
+    return process.exitValue();
+  }
+
+  /** What the process wrote to standard output and error so far. */
+  public String log() {
+    try {
+      return Files.readString(workingDir.resolve("server.log"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Starts the server again on the same data directory and port. */
   public void restart() {
     launch();

@@ -58,6 +58,12 @@ public final class Sipp {
     return start(Optional.of(port), scenario, transport, service, localPort, keys, 15).finish();
   }
 
+  /** As {@link #call(int, String, String, Optional, int, java.util.Map)}, in the background. */
+  public static Background callInBackground(int port, String scenario, String transport, Optional<String> service,
+      int localPort, java.util.Map<String, String> keys) throws Exception {
+    return start(Optional.of(port), scenario, transport, service, localPort, keys, 20);
+  }
+
   /** SIPp answering one call of {@code scenario} on {@code localPort} (a UAS scenario), in the background. */
   public static Background serve(String scenario, String transport, int localPort, java.util.Map<String, String> keys)
       throws Exception {
