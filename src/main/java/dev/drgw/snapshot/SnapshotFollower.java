@@ -70,16 +70,17 @@ public final class SnapshotFollower implements AutoCloseable {
   private RoutingSnapshot build() {
     long start = System.nanoTime();
     Map<String, AccountView> accounts = new HashMap<>();
-    Map<String, NumberView> numbers = new HashMap<>();
+    NumberBase.Builder numbers = new NumberBase.Builder();
     long seq =
         source.load(
             a -> accounts.put(a.value().name(), AccountView.of(a.value(), a.version())),
-            n -> numbers.put(n.value().telephoneNumber(), NumberView.of(n.value(), n.version())));
-    RoutingSnapshot snapshot = RoutingSnapshot.of(seq, accounts, numbers);
+            n -> numbers.add(n.telephoneNumber(), n.accountName(), n.directRoutingEnabled(), n.customSipHeader()));
+    NumberBase.Built built = numbers.build();
+    RoutingSnapshot snapshot = RoutingSnapshot.of(seq, accounts, NumberTable.of(built));
     lastBuild = Duration.ofNanos(System.nanoTime() - start);
     log.info(
         "routing snapshot built at change {}: {} accounts, {} numbers in {} ms",
-        seq, accounts.size(), numbers.size(), lastBuild.toMillis());
+        seq, accounts.size(), built.base().size() + built.unkeyed().size(), lastBuild.toMillis());
     return snapshot;
   }
 
