@@ -2,10 +2,12 @@ package bench;
 
 import dev.drgw.snapshot.RoutingSnapshot;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 
 /**
  * Run in a fresh JVM by bench/snapshot.sh: builds a snapshot of N numbers in memory (shared or
@@ -32,6 +34,7 @@ public class SnapshotProbe {
     if (snapshot.number(SnapshotNumbers.tn(n - 1)).isEmpty()) {
       throw new IllegalStateException("number " + (n - 1) + " missing");
     }
+    lookups(snapshot, n);
     if (sets > 0) {
       long[] nanos = new long[sets];
       for (int s = 0; s < sets; s++) {
@@ -48,6 +51,42 @@ public class SnapshotProbe {
       System.out.println("apply_max_ms=" + sorted[sets - 1] / 1_000_000);
       System.out.println("apply_total_ms=" + Arrays.stream(nanos).sum() / 1_000_000);
     }
+  }
+
+  /**
+   * Lookups as in SnapshotLookupBench, timed by wall clock and by this thread's CPU time: on a
+   * shared machine the CPU time is the fairer figure of what one core does.
+   */
+  static void lookups(RoutingSnapshot snapshot, long n) {
+    int count = 1 << 20;
+    Random random = new Random(6);
+    String[] keys = new String[count];
+    for (int k = 0; k < count; k++) {
+      long i = (long) (random.nextDouble() * n);
+      keys[k] = new String(SnapshotNumbers.tn(random.nextBoolean() ? i : n + i).toCharArray());
+    }
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long found = 0;
+    long wall = 0;
+    long cpu = 0;
+    int passes = 20;
+    for (int pass = 0; pass < passes; pass++) {
+      long w = System.nanoTime();
+      long c = threads.getCurrentThreadCpuTime();
+      for (String key : keys) {
+        if (snapshot.number(key).isPresent()) {
+          found++;
+        }
+      }
+      if (pass >= passes / 2) {
+        wall += System.nanoTime() - w;
+        cpu += threads.getCurrentThreadCpuTime() - c;
+      }
+    }
+    long measured = (long) count * (passes - passes / 2);
+    System.out.println("lookups_found=" + found);
+    System.out.println("lookups_per_s_wall=" + (long) (measured * 1e9 / wall));
+    System.out.println("lookups_per_cpu_s=" + (long) (measured * 1e9 / cpu));
   }
 
   static long heapAfterGc() throws InterruptedException {
