@@ -9,8 +9,9 @@
 #     table), the time from exec to "drgw serving HTTP on", heap in use after two full GCs
 #     (jcmd) minus that of a server on an empty database, per number, and RSS;
 #   - per size, a JVM that builds the same numbers in memory through SnapshotFollower: heap per
-#     number with headers shared per account and with a unique header per number, and the time
-#     to apply 3,000 chained change sets of 100 numbers (median, p99, max = folding the overlay);
+#     number with headers shared per account and with a unique header per number, lookups per
+#     CPU-second in a plain loop, and the time to apply 11,000 chained change sets of 100 numbers
+#     (median, p99, max = folding the overlay into a new base);
 #   - per size, JMH 1.37 (bench/SnapshotLookupBench.java, one thread, one fork, 3 x 2 s warm-up,
 #     5 x 2 s measurement): lookups of random existing and missing numbers (Strings, half each),
 #     with an empty overlay and with 100,000 changed numbers in the overlay.

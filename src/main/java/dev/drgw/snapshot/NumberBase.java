@@ -96,6 +96,10 @@ final class NumberBase {
     return -1;
   }
 
+  String accountName(int index) {
+    return accounts[index];
+  }
+
   int accountCount() {
     return accounts.length;
   }

@@ -6,12 +6,15 @@ import java.util.List;
 /**
  * The numbers of a snapshot: a compact {@link NumberBase} built once, and an overlay of the changes
  * since (a {@link PersistentMap}, where a tombstone hides a number of the base). Updates touch the
- * overlay only; when it outgrows its bound, the next update builds a new base from both. Deleting
- * an account marks its index in the base as deleted and drops its numbers from the overlay.
+ * overlay only. Once the overlay outgrows its bound it {@linkplain #wantsFold wants folding} into
+ * a new base, which the follower does on another thread ({@link #rebased}, then
+ * {@link #replayedOnto}); should the overlay reach four times its bound regardless, the update
+ * folds it on the spot. Deleting an account marks its index in the base as deleted and drops its
+ * numbers from the overlay.
  */
 final class NumberTable {
 
-  /** The overlay is folded into a new base once it holds more than this many entries... */
+  /** The overlay wants folding into a new base once it holds more than this many entries... */
   static final int MAX_OVERLAY = 1 << 18;
   /** ...or more than an eighth of the base, whichever is less, but never fewer than this. */
   static final int MIN_OVERLAY = 1 << 12;
@@ -114,10 +117,47 @@ final class NumberTable {
     return of(next.build());
   }
 
+  /** Whether the overlay has outgrown its bound, so that a new base is worth building. */
+  boolean wantsFold() {
+    return overlay.size() > bound();
+  }
+
+  /**
+   * This table, derived by updates from {@code start}, rebuilt on {@code folded} (which is
+   * {@code start.rebased()}): the updates made since {@code start} are replayed on it. Returns
+   * this table unchanged if it no longer shares {@code start}'s base.
+   */
+  NumberTable replayedOnto(NumberTable start, NumberTable folded) {
+    if (base != start.base) {
+      return this;
+    }
+    NumberTable result = folded;
+    for (int index = 1; index < base.accountCount(); index++) {
+      if (isDeleted(index) && !start.isDeleted(index)) {
+        result = result.withoutAccount(base.accountName(index));
+      }
+    }
+    NumberTable[] replayed = {result};
+    overlay.forEach((tn, n) -> {
+      if (start.overlay.get(tn) != n) {
+        replayed[0] = n == DELETED ? replayed[0].without(tn) : replayed[0].with(n);
+      }
+    });
+    start.overlay.forEach((tn, n) -> {
+      if (overlay.get(tn) == null) {
+        replayed[0] = replayed[0].without(tn);
+      }
+    });
+    return replayed[0];
+  }
+
+  private int bound() {
+    return Math.min(MAX_OVERLAY, Math.max(MIN_OVERLAY, base.size() / 8));
+  }
+
   private NumberTable withOverlay(PersistentMap<String, NumberView> next) {
     NumberTable table = new NumberTable(base, deletedAccounts, next);
-    int bound = Math.min(MAX_OVERLAY, Math.max(MIN_OVERLAY, base.size() / 8));
-    return next.size() > bound ? table.rebased() : table;
+    return next.size() > 4 * bound() ? table.rebased() : table;
   }
 
   /** Whether the base holds {@code tn} for an account that still exists. */

@@ -83,6 +83,20 @@ public final class RoutingSnapshot {
     return numbers;
   }
 
+  /** Whether the number table's overlay has outgrown its bound (see {@link NumberTable}). */
+  boolean numbersWantFold() {
+    return numbers.wantsFold();
+  }
+
+  /**
+   * This snapshot, derived by applying change sets to {@code start}, with its numbers rebuilt on
+   * {@code folded} ({@code start}'s number table folded into a new base): the same content.
+   */
+  RoutingSnapshot withNumbersFolded(RoutingSnapshot start, NumberTable folded) {
+    NumberTable replayed = numbers.replayedOnto(start.numbers, folded);
+    return replayed == numbers ? this : new RoutingSnapshot(appliedSeq, zoneSeq, accounts, labels, replayed);
+  }
+
   public void forEachAccount(Consumer<AccountView> action) {
     accounts.forEach((name, account) -> action.accept(account));
   }
@@ -90,8 +104,8 @@ public final class RoutingSnapshot {
   /**
    * This snapshot with {@code sets} applied in order. Each set must follow the previous one
    * without a gap; a gap means changes were missed and is an {@link IllegalStateException}.
-   * Number changes go to the number table's overlay, which is folded into a new compact base
-   * when it outgrows its bound (see {@link NumberTable}).
+   * Number changes go to the number table's overlay; the follower folds it into a new compact
+   * base on another thread when it outgrows its bound (see {@link NumberTable}).
    */
   public RoutingSnapshot apply(List<ChangeSet> sets) {
     if (sets.isEmpty()) {

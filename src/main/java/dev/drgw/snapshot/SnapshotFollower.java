@@ -7,6 +7,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -31,6 +35,16 @@ public final class SnapshotFollower implements AutoCloseable {
   private final Semaphore wake = new Semaphore(0);
   private final List<Consumer<RoutingSnapshot>> listeners = new CopyOnWriteArrayList<>();
   private final Thread thread;
+  private final ExecutorService folder =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "drgw-snapshot-fold");
+            t.setDaemon(true);
+            return t;
+          });
+  /** The snapshot whose numbers are being folded, and the fold; follower thread only. */
+  private RoutingSnapshot foldStart;
+  private Future<NumberTable> fold;
   private volatile boolean closed;
   private volatile Duration lastBuild = Duration.ZERO;
 
@@ -108,6 +122,7 @@ public final class SnapshotFollower implements AutoCloseable {
 
   /** Applies every change set committed after the current snapshot. */
   void catchUp() {
+    installFold();
     while (true) {
       RoutingSnapshot snapshot = current.get();
       List<ChangeSet> sets = changeLog.after(snapshot.appliedSeq(), BATCH);
@@ -129,9 +144,49 @@ public final class SnapshotFollower implements AutoCloseable {
           log.warn("snapshot listener failed", e);
         }
       }
+      startFold(next);
       if (sets.size() < BATCH) {
         return;
       }
+    }
+  }
+
+  /**
+   * Starts building a new base of numbers from the snapshot's base and overlay on another
+   * thread, when the overlay has outgrown its bound, so that the follower keeps applying changes
+   * meanwhile.
+   */
+  private void startFold(RoutingSnapshot snapshot) {
+    if (fold != null || !snapshot.numbersWantFold()) {
+      return;
+    }
+    foldStart = snapshot;
+    fold =
+        folder.submit(
+            () -> {
+              long start = System.nanoTime();
+              NumberTable folded = snapshot.numbers().rebased();
+              log.info("routing snapshot numbers folded into a new base at change {} in {} ms",
+                  snapshot.appliedSeq(), (System.nanoTime() - start) / 1_000_000);
+              wake();
+              return folded;
+            });
+  }
+
+  /** Replaces the current snapshot's numbers by the folded ones, once the fold is done. */
+  private void installFold() {
+    if (fold == null || !fold.isDone()) {
+      return;
+    }
+    try {
+      current.set(current.get().withNumbersFolded(foldStart, fold.get()));
+    } catch (ExecutionException e) {
+      log.warn("could not fold the routing snapshot's numbers; will try again", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      fold = null;
+      foldStart = null;
     }
   }
 
@@ -146,6 +201,7 @@ public final class SnapshotFollower implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    folder.shutdownNow();
     wake.release();
     try {
       thread.join(5_000);

@@ -123,27 +123,77 @@ class NumberTableTest {
   }
 
   @Test
-  void theOverlayIsFoldedIntoANewBaseWhenItOutgrowsItsBound() {
+  void anOverlayPastItsBoundWantsFoldingAndIsFoldedOnTheSpotAtFourTimesIt() {
     NumberTable t = NumberTable.EMPTY;
     for (int i = 0; i < NumberTable.MIN_OVERLAY; i++) {
       t = t.with(view("+1" + i, "a", true, null));
     }
-    assertThat(t.overlaySize()).isEqualTo(NumberTable.MIN_OVERLAY);
+    assertThat(t.wantsFold()).isFalse();
     t = t.with(view("+2", "a", true, null));
+    assertThat(t.wantsFold()).isTrue();
+    for (int i = 0; i < 3 * NumberTable.MIN_OVERLAY - 1; i++) {
+      t = t.with(view("+3" + i, "a", true, null));
+    }
+    assertThat(t.overlaySize()).isEqualTo(4 * NumberTable.MIN_OVERLAY);
+    t = t.with(view("+4", "a", true, null));
     assertThat(t.overlaySize()).isZero();
     assertThat(t.get("+2")).isNotNull();
+    assertThat(t.get("+4")).isNotNull();
     assertThat(t.get("+1" + (NumberTable.MIN_OVERLAY - 1))).isNotNull();
   }
 
   @Test
-  void randomChangesAcrossRebasesMatchAPlainMap() {
+  void changesMadeWhileAFoldRanAreReplayedOntoTheFoldedBase() {
+    Random random = new Random(7);
+    NumberTable start = NumberTable.EMPTY;
+    for (int i = 0; i < 3_000; i++) {
+      start = start.with(view("+1" + random.nextInt(4_000), "acc" + random.nextInt(8), true, "h" + random.nextInt(3)));
+      if (i % 500 == 0) {
+        start = start.rebased().without("+1" + random.nextInt(4_000));
+      }
+    }
+    start = start.withoutAccount("acc7");
+    NumberTable current = start;
+    for (int i = 0; i < 2_000; i++) {
+      String tn = "+1" + random.nextInt(4_000);
+      int op = random.nextInt(100);
+      if (op < 60) {
+        current = current.with(view(tn, "acc" + random.nextInt(8), random.nextBoolean(), null));
+      } else if (op < 98) {
+        current = current.without(tn);
+      } else {
+        current = current.withoutAccount("acc" + random.nextInt(8));
+      }
+    }
+    NumberTable replayed = current.replayedOnto(start, start.rebased());
+    assertThat(replayed.overlaySize()).isLessThan(current.overlaySize());
+    for (int i = 0; i < 4_000; i++) {
+      assertThat(replayed.get("+1" + i)).as("+1" + i).isEqualTo(current.get("+1" + i));
+    }
+    NumberTable refolded = current.rebased();
+    assertThat(refolded.replayedOnto(start, start.rebased()))
+        .as("a table that no longer shares the fold's base keeps its own").isSameAs(refolded);
+  }
+
+  /** Numbers (twice this) for the random changes: thousands of overlay entries between folds. */
+  private static final int KEYS = 12_000;
+
+  @Test
+  void randomChangesAcrossFoldsMatchAPlainMap() {
     Random random = new Random(6);
     Map<String, NumberView> model = new HashMap<>();
     NumberTable t = NumberTable.EMPTY;
     List<NumberTable> versions = new ArrayList<>();
     List<Map<String, NumberView>> models = new ArrayList<>();
+    NumberTable foldStart = t;
     for (int step = 0; step < 60_000; step++) {
-      String tn = "+" + random.nextInt(1, 3) + random.nextInt(6000);
+      // a fold as the follower runs it: started at one table, replayed onto a later one
+      if (step % 7_000 == 0) {
+        foldStart = t;
+      } else if (step % 7_000 == 3_000) {
+        t = t.replayedOnto(foldStart, foldStart.rebased());
+      }
+      String tn = "+" + random.nextInt(1, 3) + random.nextInt(KEYS);
       int op = random.nextInt(100);
       if (op < 70) {
         NumberView n = view(tn, "acc" + random.nextInt(20), random.nextBoolean(),
@@ -167,7 +217,7 @@ class NumberTableTest {
     models.add(model);
     for (int v = 0; v < versions.size(); v++) {
       for (int first = 1; first <= 2; first++) {
-        for (int i = 0; i < 6000; i++) {
+        for (int i = 0; i < KEYS; i++) {
           String tn = "+" + first + i;
           assertThat(versions.get(v).get(tn)).as(tn + " in version " + v).isEqualTo(models.get(v).get(tn));
         }
