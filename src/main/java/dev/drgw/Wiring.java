@@ -156,6 +156,7 @@ public final class Wiring implements AutoCloseable {
           new ApiRoutes(
               accounts,
               numbers,
+              stores.auditTrail(),
               status,
               verifier(config, clock),
               stores.requestLedger(),
@@ -211,6 +212,7 @@ public final class Wiring implements AutoCloseable {
           new PortalRoutes(
               accounts,
               numbers,
+              stores.auditTrail(),
               status,
               names,
               stores.users(),

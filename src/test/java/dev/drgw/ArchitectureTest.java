@@ -16,7 +16,7 @@ class ArchitectureTest {
 
   private static final String[] DOMAIN = {
     "dev.drgw.domain..", "dev.drgw.account..", "dev.drgw.number..", "dev.drgw.changes..",
-    "dev.drgw.repeatability..", "dev.drgw.snapshot..", "dev.drgw.users.."
+    "dev.drgw.repeatability..", "dev.drgw.snapshot..", "dev.drgw.users..", "dev.drgw.audit.."
   };
 
   private JavaClasses classes;
@@ -39,7 +39,7 @@ class ArchitectureTest {
         .resideOutsideOfPackages(
             "java..", "dev.drgw.domain..", "dev.drgw.account..", "dev.drgw.number..",
             "dev.drgw.changes..", "dev.drgw.repeatability..", "dev.drgw.snapshot..",
-            "dev.drgw.users..", "org.slf4j..")
+            "dev.drgw.users..", "dev.drgw.audit..", "org.slf4j..")
         .check(classes);
   }
 

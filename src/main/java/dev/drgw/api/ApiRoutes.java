@@ -2,6 +2,7 @@ package dev.drgw.api;
 
 import dev.drgw.account.AccountRules;
 import dev.drgw.account.AccountService;
+import dev.drgw.audit.AuditTrail;
 import dev.drgw.auth.Role;
 import dev.drgw.auth.TokenVerifier;
 import dev.drgw.changes.SyncStatus;
@@ -18,7 +19,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
-/** The route table of the Provisioning API (ACG-compatible surface and its 501 operations). */
+/**
+ * The route table of the Provisioning API (ACG-compatible surface and its 501 operations), and
+ * the extensions beyond ACG (nodes, the audit trail).
+ */
 public final class ApiRoutes {
 
   /** A documented operation: method and path template (as in the OpenAPI document). */
@@ -45,17 +49,20 @@ public final class ApiRoutes {
           new Operation("get", "/teamsRequestsForInformation/{tenantId}"),
           new Operation("put", "/teamsRequestsForInformation/{tenantId}"),
           new Operation("get", "/numbers"),
-          new Operation("get", "/nodes"));
+          new Operation("get", "/nodes"),
+          new Operation("get", "/audit"));
 
   private final ApiPipeline pipeline;
   private final AccountRoutes accounts;
   private final NumberRoutes numbers;
   private final NodeRoutes nodes;
+  private final AuditRoutes audit;
   private final ErrorBodies errors;
 
   public ApiRoutes(
       AccountService accountService,
       NumberService numberService,
+      AuditTrail auditTrail,
       SyncStatus status,
       TokenVerifier verifier,
       RequestLedger ledger,
@@ -85,6 +92,7 @@ public final class ApiRoutes {
             storeUnavailable);
     this.accounts = new AccountRoutes(accountService, status, json);
     this.numbers = new NumberRoutes(numberService, status, json);
+    this.audit = new AuditRoutes(auditTrail, json);
   }
 
   public void register(RoutesConfig routes) {
@@ -102,6 +110,8 @@ public final class ApiRoutes {
     add(routes, HandlerType.DELETE, number, Role.DELETE, none, numbers::delete);
     add(routes, HandlerType.GET, "/numbers", Role.READ, none, numbers::listAll);
     add(routes, HandlerType.GET, "/nodes", Role.READ, none, nodes::list);
+    // Beyond ACG: the audit trail.
+    add(routes, HandlerType.GET, "/audit", Role.READ, none, audit::list);
     String civic = "/accounts/{accountName}/teamsCivicAddresses";
     add(routes, HandlerType.GET, civic, Role.READ, none, c -> notImplemented("listTeamsCivicAddresses"));
     add(routes, HandlerType.GET, civic + "/{civicAddressId}", Role.READ, none,

@@ -79,6 +79,12 @@ final class Paging {
    * items; empty at the end of the list.
    */
   static Optional<String> nextLink(Context ctx, Params params, Optional<String> lastKey, int returned) {
+    return nextLink(ctx, params, lastKey, returned, Map.of());
+  }
+
+  /** As above, for a list that also takes {@code more} query parameters of its own. */
+  static Optional<String> nextLink(
+      Context ctx, Params params, Optional<String> lastKey, int returned, Map<String, String> more) {
     if (lastKey.isEmpty()) {
       return Optional.empty();
     }
@@ -92,6 +98,7 @@ final class Paging {
     }
     Map<String, String> query = new LinkedHashMap<>();
     query.put("api-version", ctx.queryParam("api-version"));
+    query.putAll(more);
     params.rawFilter().ifPresent(f -> query.put("filter", f));
     query.put("maxpagesize", Integer.toString(params.pageSize()));
     remaining.ifPresent(r -> query.put("top", Long.toString(r)));

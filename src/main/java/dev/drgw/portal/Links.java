@@ -24,6 +24,16 @@ public final class Links {
     return numbers(account) + "/" + enc(telephoneNumber);
   }
 
+  /** The audit trail, of one account unless {@code account} is empty. */
+  public static String audit(String account) {
+    return account.isEmpty() ? "/portal/audit" : "/portal/audit?account=" + enc(account);
+  }
+
+  /** The page of the audit trail after {@code after}. */
+  public static String audit(String account, String after) {
+    return "/portal/audit?account=" + enc(account) + "&after=" + enc(after);
+  }
+
   /** The first page of a list, searched for {@code query}. */
   public static String search(String path, String query) {
     return query.isEmpty() ? path : path + "?q=" + enc(query);

@@ -2,10 +2,15 @@ package dev.drgw.portal;
 
 import dev.drgw.account.Account;
 import dev.drgw.account.AccountFields;
+import dev.drgw.account.AccountRules;
 import dev.drgw.account.AccountService;
 import dev.drgw.account.DeploymentNames;
 import dev.drgw.account.DirectRouting;
 import dev.drgw.account.DirectRoutingConfig;
+import dev.drgw.audit.AuditCursor;
+import dev.drgw.audit.AuditEntry;
+import dev.drgw.audit.AuditQuery;
+import dev.drgw.audit.AuditTrail;
 import dev.drgw.auth.OidcClient;
 import dev.drgw.auth.PasswordHasher;
 import dev.drgw.changes.ProvisioningState;
@@ -34,10 +39,13 @@ import java.io.Reader;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -71,10 +79,12 @@ public final class PortalRoutes {
   private final CsvImport csv;
   private final Optional<OidcLogin> oidc;
   private final LoginThrottle throttle;
+  private final AuditTrail audit;
 
   public PortalRoutes(
       AccountService accounts,
       NumberService numbers,
+      AuditTrail audit,
       SyncStatus status,
       DeploymentNames names,
       UserStore users,
@@ -86,6 +96,7 @@ public final class PortalRoutes {
     this.storeUnavailable = storeUnavailable;
     this.accounts = accounts;
     this.numbers = numbers;
+    this.audit = audit;
     this.status = status;
     this.names = names;
     this.users = users;
@@ -126,6 +137,7 @@ public final class PortalRoutes {
     String number = account + "/numbers/{number}";
     routes.get(number, signedIn(number, UserRole.READ, this::numberPage));
     routes.post(number, form(number, UserRole.WRITE, this::updateNumber));
+    routes.get("/portal/audit", signedIn("/portal/audit", UserRole.READ, this::auditTrail));
   }
 
   private static final String UPLOAD_TOO_LARGE = "The upload is too large: at most " + MAX_UPLOAD_MB
@@ -630,6 +642,33 @@ public final class PortalRoutes {
   }
 
   // ---- numbers ---------------------------------------------------------------------------
+
+  private static final DateTimeFormatter WHEN =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+  private void auditTrail(Context ctx, Sessions.Session s) {
+    String account = Optional.ofNullable(ctx.queryParam("account")).orElse("").strip();
+    List<Violation> invalid = account.isEmpty() ? List.of() : AccountRules.checkName(account, "account");
+    Optional<AuditCursor> after = Optional.ofNullable(ctx.queryParam("after")).flatMap(AuditCursor::parse);
+    List<Views.AuditRow> rows = new ArrayList<>();
+    String next = null;
+    if (invalid.isEmpty()) {
+      AuditQuery query = AuditQuery.latest(PAGE);
+      query = account.isEmpty() ? query : query.withAccount(account);
+      query = after.map(query::after).orElse(query);
+      Page<AuditEntry> page = audit.list(query);
+      for (AuditEntry e : page.items()) {
+        String link = e.kind() == AuditEntry.Kind.NUMBER
+            ? Links.number(e.accountName(), e.entity()) : Links.account(e.entity());
+        rows.add(new Views.AuditRow(e.at().toString(), WHEN.format(e.at()), e.actor(), nz(e.source()),
+            e.kind().wire(), e.entity(), link, e.accountName(), e.action().wire(), e.before(), e.after()));
+      }
+      next = page.continueAfter().map(last -> Links.audit(account, last)).orElse(null);
+    }
+    String title = account.isEmpty() || !invalid.isEmpty() ? "Audit trail" : "Audit trail of " + account;
+    render(ctx, invalid.isEmpty() ? 200 : 400, "audit", new Views.Audit(layout(s, title), account,
+        invalid.isEmpty() ? null : invalid.get(0).message(), rows, next, after.isEmpty()));
+  }
 
   private void numberList(Context ctx, Sessions.Session s) {
     String account = pathParam(ctx, "account");

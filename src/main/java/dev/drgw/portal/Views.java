@@ -94,5 +94,14 @@ public final class Views {
 
   public record NumbersDelete(Layout layout, String account, List<String> numbers, String error) {}
 
+  /** One audit entry: {@code before} and {@code after} are JSON text, null when absent. */
+  public record AuditRow(
+      String at, String when, String actor, String source, String kind, String entity, String entityLink,
+      String account, String action, String before, String after) {}
+
+  /** The audit trail, of one account when {@code account} is not empty. */
+  public record Audit(
+      Layout layout, String account, String accountError, List<AuditRow> rows, String next, boolean firstPage) {}
+
   public record Error(Layout layout, int status, String message) {}
 }

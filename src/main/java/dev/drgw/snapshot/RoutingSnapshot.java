@@ -18,14 +18,14 @@ public final class RoutingSnapshot {
   private final long zoneSeq;
   private final PersistentMap<String, AccountView> accounts;
   private final PersistentMap<String, String> labels;
-  private final PersistentMap<String, NumberView> numbers;
+  private final NumberTable numbers;
 
   private RoutingSnapshot(
       long appliedSeq,
       long zoneSeq,
       PersistentMap<String, AccountView> accounts,
       PersistentMap<String, String> labels,
-      PersistentMap<String, NumberView> numbers) {
+      NumberTable numbers) {
     this.appliedSeq = appliedSeq;
     this.zoneSeq = zoneSeq;
     this.accounts = accounts;
@@ -35,11 +35,11 @@ public final class RoutingSnapshot {
 
   public static RoutingSnapshot empty() {
     return new RoutingSnapshot(
-        0, 0, PersistentMap.empty(), PersistentMap.empty(), PersistentMap.empty());
+        0, 0, PersistentMap.empty(), PersistentMap.empty(), NumberTable.EMPTY);
   }
 
   /** A snapshot of the given entities as of {@code seq}. */
-  static RoutingSnapshot of(long seq, Map<String, AccountView> accountsByName, Map<String, NumberView> numbersByTn) {
+  static RoutingSnapshot of(long seq, Map<String, AccountView> accountsByName, NumberTable numbers) {
     PersistentMap<String, AccountView> accounts = PersistentMap.empty();
     PersistentMap<String, String> labels = PersistentMap.empty();
     for (AccountView a : accountsByName.values()) {
@@ -47,10 +47,6 @@ public final class RoutingSnapshot {
       if (a.labelKey() != null) {
         labels = labels.with(a.labelKey(), a.name());
       }
-    }
-    PersistentMap<String, NumberView> numbers = PersistentMap.empty();
-    for (NumberView n : numbersByTn.values()) {
-      numbers = numbers.with(n.telephoneNumber(), n);
     }
     return new RoutingSnapshot(seq, seq, accounts, labels, numbers);
   }
@@ -82,6 +78,25 @@ public final class RoutingSnapshot {
     return Optional.ofNullable(numbers.get(telephoneNumber));
   }
 
+  /** The number table, for tests and benchmarks of its shape. */
+  NumberTable numbers() {
+    return numbers;
+  }
+
+  /** Whether the number table's overlay has outgrown its bound (see {@link NumberTable}). */
+  boolean numbersWantFold() {
+    return numbers.wantsFold();
+  }
+
+  /**
+   * This snapshot, derived by applying change sets to {@code start}, with its numbers rebuilt on
+   * {@code folded} ({@code start}'s number table folded into a new base): the same content.
+   */
+  RoutingSnapshot withNumbersFolded(RoutingSnapshot start, NumberTable folded) {
+    NumberTable replayed = numbers.replayedOnto(start.numbers, folded);
+    return replayed == numbers ? this : new RoutingSnapshot(appliedSeq, zoneSeq, accounts, labels, replayed);
+  }
+
   public void forEachAccount(Consumer<AccountView> action) {
     accounts.forEach((name, account) -> action.accept(account));
   }
@@ -89,7 +104,8 @@ public final class RoutingSnapshot {
   /**
    * This snapshot with {@code sets} applied in order. Each set must follow the previous one
    * without a gap; a gap means changes were missed and is an {@link IllegalStateException}.
-   * Deleting an account removes its numbers (a pass over all numbers: deletions are rare).
+   * Number changes go to the number table's overlay; the follower folds it into a new compact
+   * base on another thread when it outgrows its bound (see {@link NumberTable}).
    */
   public RoutingSnapshot apply(List<ChangeSet> sets) {
     if (sets.isEmpty()) {
@@ -97,7 +113,7 @@ public final class RoutingSnapshot {
     }
     PersistentMap<String, AccountView> accounts = this.accounts;
     PersistentMap<String, String> labels = this.labels;
-    PersistentMap<String, NumberView> numbers = this.numbers;
+    NumberTable numbers = this.numbers;
     long seq = appliedSeq;
     long zone = zoneSeq;
     for (ChangeSet set : sets) {
@@ -120,9 +136,9 @@ public final class RoutingSnapshot {
           String name = deleted.accountName();
           labels = unlabel(accounts.get(name), labels);
           accounts = accounts.without(name);
-          numbers = numbers.filter((tn, n) -> !n.accountName().equals(name));
+          numbers = numbers.withoutAccount(name);
         } else if (change instanceof Change.NumberPut put) {
-          numbers = numbers.with(put.number().telephoneNumber(), NumberView.of(put.number(), seq));
+          numbers = numbers.with(NumberView.of(put.number()));
         } else if (change instanceof Change.NumberDeleted deleted) {
           numbers = numbers.without(deleted.telephoneNumber());
         }

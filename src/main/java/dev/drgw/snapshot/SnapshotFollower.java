@@ -8,6 +8,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,6 +37,16 @@ public final class SnapshotFollower implements AutoCloseable {
   private final Semaphore wake = new Semaphore(0);
   private final List<Consumer<RoutingSnapshot>> listeners = new CopyOnWriteArrayList<>();
   private final Thread thread;
+  private final ExecutorService folder =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "drgw-snapshot-fold");
+            t.setDaemon(true);
+            return t;
+          });
+  /** The snapshot whose numbers are being folded, and the fold; follower thread only. */
+  private RoutingSnapshot foldStart;
+  private Future<NumberTable> fold;
   private volatile boolean closed;
   private volatile Duration lastBuild = Duration.ZERO;
   /** Commit time of the oldest change set known and not yet applied; null when none is. */
@@ -121,16 +135,17 @@ public final class SnapshotFollower implements AutoCloseable {
   private RoutingSnapshot build() {
     long start = System.nanoTime();
     Map<String, AccountView> accounts = new HashMap<>();
-    Map<String, NumberView> numbers = new HashMap<>();
+    NumberBase.Builder numbers = new NumberBase.Builder();
     long seq =
         source.load(
             a -> accounts.put(a.value().name(), AccountView.of(a.value(), a.version())),
-            n -> numbers.put(n.value().telephoneNumber(), NumberView.of(n.value(), n.version())));
-    RoutingSnapshot snapshot = RoutingSnapshot.of(seq, accounts, numbers);
+            n -> numbers.add(n.telephoneNumber(), n.accountName(), n.directRoutingEnabled(), n.customSipHeader()));
+    NumberBase.Built built = numbers.build();
+    RoutingSnapshot snapshot = RoutingSnapshot.of(seq, accounts, NumberTable.of(built));
     lastBuild = Duration.ofNanos(System.nanoTime() - start);
     log.info(
         "routing snapshot built at change {}: {} accounts, {} numbers in {} ms",
-        seq, accounts.size(), numbers.size(), lastBuild.toMillis());
+        seq, accounts.size(), built.base().size() + built.unkeyed().size(), lastBuild.toMillis());
     return snapshot;
   }
 
@@ -184,6 +199,7 @@ public final class SnapshotFollower implements AutoCloseable {
 
   /** Applies every change set committed after the current snapshot. */
   void catchUp() {
+    installFold();
     while (true) {
       RoutingSnapshot snapshot = current.get();
       List<ChangeSet> sets = changeLog.after(snapshot.appliedSeq(), BATCH);
@@ -220,6 +236,7 @@ public final class SnapshotFollower implements AutoCloseable {
           log.warn("snapshot listener failed", e);
         }
       }
+      startFold(next);
       if (sets.size() < BATCH) {
         behindSince = null;
         if (announced.get() <= next.appliedSeq()) {
@@ -228,6 +245,45 @@ public final class SnapshotFollower implements AutoCloseable {
         return;
       }
       behindSince = sets.get(sets.size() - 1).committedAt(); // more to read, all newer
+    }
+  }
+
+  /**
+   * Starts building a new base of numbers from the snapshot's base and overlay on another
+   * thread, when the overlay has outgrown its bound, so that the follower keeps applying changes
+   * meanwhile.
+   */
+  private void startFold(RoutingSnapshot snapshot) {
+    if (fold != null || !snapshot.numbersWantFold()) {
+      return;
+    }
+    foldStart = snapshot;
+    fold =
+        folder.submit(
+            () -> {
+              long start = System.nanoTime();
+              NumberTable folded = snapshot.numbers().rebased();
+              log.info("routing snapshot numbers folded into a new base at change {} in {} ms",
+                  snapshot.appliedSeq(), (System.nanoTime() - start) / 1_000_000);
+              wake();
+              return folded;
+            });
+  }
+
+  /** Replaces the current snapshot's numbers by the folded ones, once the fold is done. */
+  private void installFold() {
+    if (fold == null || !fold.isDone()) {
+      return;
+    }
+    try {
+      current.set(current.get().withNumbersFolded(foldStart, fold.get()));
+    } catch (ExecutionException e) {
+      log.warn("could not fold the routing snapshot's numbers; will try again", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      fold = null;
+      foldStart = null;
     }
   }
 
@@ -242,6 +298,7 @@ public final class SnapshotFollower implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    folder.shutdownNow();
     wake.release();
     try {
       thread.join(5_000);

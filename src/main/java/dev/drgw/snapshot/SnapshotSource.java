@@ -10,7 +10,8 @@ public interface SnapshotSource {
 
   /**
    * Passes every account and number to the consumers, all as of one consistent point of the
-   * change log, and returns that point's sequence number.
+   * change log, and returns that point's sequence number. Numbers come without their
+   * {@code otherServices}, which the serving components do not need.
    */
-  long load(Consumer<Stored<Account>> accounts, Consumer<Stored<NumberEntry>> numbers);
+  long load(Consumer<Stored<Account>> accounts, Consumer<NumberEntry> numbers);
 }

@@ -40,28 +40,74 @@ final class ChangeCodec {
   private ObjectNode encode(Change change) {
     ObjectNode node = json.createObjectNode();
     if (change instanceof Change.AccountPut put) {
-      Account a = put.account();
-      node.put("type", "account.put").put("name", a.name());
-      node.put("correlationId", a.correlationId()).put("teamsTenantId", a.teamsTenantId());
-      DirectRouting dr = a.directRouting();
-      node.put("drSyncEnabled", dr.syncEnabled()).put("drEnabled", dr.enabled());
-      DirectRoutingConfig c = dr.configuration();
-      if (c != null) {
-        node.put("callScreening", c.callScreening()).put("subdomain", c.subdomain());
-        node.put("region1Token", c.region1Token()).put("region2Token", c.region2Token());
-      }
+      node.put("type", "account.put");
+      putAccount(node, put.account());
     } else if (change instanceof Change.AccountDeleted deleted) {
       node.put("type", "account.deleted").put("name", deleted.accountName());
     } else if (change instanceof Change.NumberPut put) {
-      NumberEntry n = put.number();
-      node.put("type", "number.put").put("number", n.telephoneNumber());
-      node.put("account", n.accountName()).put("drEnabled", n.directRoutingEnabled());
-      node.put("customSipHeader", n.customSipHeader());
+      node.put("type", "number.put");
+      putNumber(node, put.number());
     } else if (change instanceof Change.NumberDeleted deleted) {
       node.put("type", "number.deleted").put("number", deleted.telephoneNumber());
       node.put("account", deleted.accountName());
     }
     return node;
+  }
+
+  private static void putAccount(ObjectNode node, Account a) {
+    node.put("name", a.name());
+    node.put("correlationId", a.correlationId()).put("teamsTenantId", a.teamsTenantId());
+    DirectRouting dr = a.directRouting();
+    node.put("drSyncEnabled", dr.syncEnabled()).put("drEnabled", dr.enabled());
+    DirectRoutingConfig c = dr.configuration();
+    if (c != null) {
+      node.put("callScreening", c.callScreening()).put("subdomain", c.subdomain());
+      node.put("region1Token", c.region1Token()).put("region2Token", c.region2Token());
+    }
+  }
+
+  private static void putNumber(ObjectNode node, NumberEntry n) {
+    node.put("number", n.telephoneNumber());
+    node.put("account", n.accountName()).put("drEnabled", n.directRoutingEnabled());
+    node.put("customSipHeader", n.customSipHeader());
+  }
+
+  /**
+   * An account's state for the audit trail: the fields of an {@code account.put} change, and the
+   * other services' details (which the change log leaves out) when there are any.
+   */
+  String auditState(Account account) {
+    ObjectNode node = json.createObjectNode();
+    putAccount(node, account);
+    putOthers(node, account.otherServices());
+    return write(node);
+  }
+
+  /** A number's state for the audit trail, like {@link #auditState(Account)}. */
+  String auditState(NumberEntry number) {
+    ObjectNode node = json.createObjectNode();
+    putNumber(node, number);
+    putOthers(node, number.otherServices());
+    return write(node);
+  }
+
+  private void putOthers(ObjectNode node, String otherServices) {
+    if (otherServices == null) {
+      return;
+    }
+    try {
+      node.set("otherServices", json.readTree(otherServices));
+    } catch (JsonProcessingException e) {
+      node.put("otherServices", otherServices);
+    }
+  }
+
+  private String write(JsonNode node) {
+    try {
+      return json.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode an audit state", e);
+    }
   }
 
   List<Change> decode(String text) {

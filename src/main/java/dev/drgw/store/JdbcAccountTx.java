@@ -6,6 +6,8 @@ import dev.drgw.account.AccountTx;
 import dev.drgw.account.DirectRoutingConfig;
 import dev.drgw.changes.Change;
 import dev.drgw.domain.Stored;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.statement.Update;
 
@@ -13,6 +15,8 @@ import org.jdbi.v3.core.statement.Update;
 final class JdbcAccountTx implements AccountTx {
 
   private final TxContext tx;
+  /** The accounts this write locked, as they were: the audit trail's before states. */
+  private final Map<String, Account> locked = new HashMap<>();
 
   JdbcAccountTx(TxContext tx) {
     this.tx = tx;
@@ -20,13 +24,16 @@ final class JdbcAccountTx implements AccountTx {
 
   @Override
   public Optional<Stored<Account>> lock(String name) {
-    return tx.handle
-        .createQuery(
-            "SELECT " + Rows.ACCOUNT_COLUMNS + " FROM accounts WHERE name = :name "
-                + tx.dialect.lockForUpdate)
-        .bind("name", name)
-        .map((rs, ctx) -> Rows.account(rs))
-        .findOne();
+    Optional<Stored<Account>> found =
+        tx.handle
+            .createQuery(
+                "SELECT " + Rows.ACCOUNT_COLUMNS + " FROM accounts WHERE name = :name "
+                    + tx.dialect.lockForUpdate)
+            .bind("name", name)
+            .map((rs, ctx) -> Rows.account(rs))
+            .findOne();
+    found.ifPresent(a -> locked.put(name, a.value()));
+    return found;
   }
 
   @Override
@@ -49,6 +56,8 @@ final class JdbcAccountTx implements AccountTx {
                 + " :subdomain, :subdomainKey, :token1, :token2, :other, :version, :now, :now)");
     bind(insert, account).execute();
     tx.changes.add(new Change.AccountPut(account));
+    tx.audited.add(new Audited.OfAccount(null, account));
+    locked.put(account.name(), account);
     return new Stored<>(account, tx.seq);
   }
 
@@ -65,6 +74,8 @@ final class JdbcAccountTx implements AccountTx {
       throw new IllegalStateException("account " + account.name() + " vanished while locked");
     }
     tx.changes.add(new Change.AccountPut(account));
+    tx.audited.add(new Audited.OfAccount(lockedBefore(account.name()), account));
+    locked.put(account.name(), account);
     return new Stored<>(account, tx.seq);
   }
 
@@ -98,6 +109,14 @@ final class JdbcAccountTx implements AccountTx {
 
   @Override
   public long deleteNumbersOf(String name) {
+    // The change log records them as gone with the account; the audit trail lists each one.
+    tx.handle
+        .createQuery(
+            "SELECT " + Rows.NUMBER_COLUMNS + " FROM numbers WHERE account_name = :name"
+                + " ORDER BY telephone_number")
+        .bind("name", name)
+        .map((rs, ctx) -> Rows.number(rs).value())
+        .forEach(n -> tx.audited.add(new Audited.OfNumber(n, null)));
     tx.wroteUnrecorded = true;
     return tx.handle
         .createUpdate("DELETE FROM numbers WHERE account_name = :name")
@@ -107,8 +126,19 @@ final class JdbcAccountTx implements AccountTx {
 
   @Override
   public void delete(String name) {
+    Account before = lockedBefore(name);
     tx.handle.createUpdate("DELETE FROM accounts WHERE name = :name").bind("name", name).execute();
     tx.deletedAccounts.add(name);
     tx.changes.add(new Change.AccountDeleted(name));
+    tx.audited.add(new Audited.OfAccount(before, null));
+    locked.remove(name);
+  }
+
+  private Account lockedBefore(String name) {
+    Account before = locked.get(name);
+    if (before == null) {
+      throw new IllegalStateException("account " + name + " must be locked before it is changed");
+    }
+    return before;
   }
 }

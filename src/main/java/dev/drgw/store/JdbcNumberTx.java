@@ -67,6 +67,7 @@ final class JdbcNumberTx implements NumberTx {
       bind(batch, entry).add();
       stored.add(new Stored<>(entry, tx.seq));
       tx.changes.add(new Change.NumberPut(entry));
+      tx.audited.add(new Audited.OfNumber(null, entry));
       tx.countDirectRouting(entry.accountName(), entry.directRoutingEnabled() ? 1 : 0);
     }
     batch.execute();
@@ -89,8 +90,10 @@ final class JdbcNumberTx implements NumberTx {
       bind(batch, entry).add();
       stored.add(new Stored<>(entry, tx.seq));
       tx.changes.add(new Change.NumberPut(entry));
+      tx.audited.add(new Audited.OfNumber(before, entry));
       tx.countDirectRouting(before.accountName(), before.directRoutingEnabled() ? -1 : 0);
       tx.countDirectRouting(entry.accountName(), entry.directRoutingEnabled() ? 1 : 0);
+      locked.put(entry.telephoneNumber(), new Stored<>(entry, tx.seq));
     }
     batch.execute();
     return stored;
@@ -106,6 +109,7 @@ final class JdbcNumberTx implements NumberTx {
       NumberEntry before = lockedBefore(entry.telephoneNumber());
       numbers.add(entry.telephoneNumber());
       tx.changes.add(new Change.NumberDeleted(entry.telephoneNumber(), before.accountName()));
+      tx.audited.add(new Audited.OfNumber(before, null));
       tx.countDirectRouting(before.accountName(), before.directRoutingEnabled() ? -1 : 0);
     }
     tx.dialect

@@ -12,6 +12,7 @@ public final class Stores implements AutoCloseable {
   private final JdbcRequestLedger requestLedger;
   private final JdbcSnapshotSource snapshotSource;
   private final JdbcUserStore users;
+  private final JdbcAuditTrail auditTrail;
   private final JdbcNodes nodes;
   private final Transactions transactions;
 
@@ -25,6 +26,11 @@ public final class Stores implements AutoCloseable {
     this.snapshotSource = new JdbcSnapshotSource(database);
     this.users = new JdbcUserStore(database);
     this.nodes = new JdbcNodes(database);
+    this.auditTrail = new JdbcAuditTrail(database);
+  }
+
+  public JdbcAuditTrail auditTrail() {
+    return auditTrail;
   }
 
   public JdbcUserStore users() {

@@ -1,8 +1,10 @@
 package dev.drgw.store;
 
+import dev.drgw.account.Account;
 import dev.drgw.changes.Change;
 import dev.drgw.domain.Actor;
 import dev.drgw.domain.ProvisioningException;
+import dev.drgw.number.NumberEntry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * the database (every rule is checked before writing) simply drops out. A write that fails after
  * writing, or with a database error, makes the group roll back: the writes before it run again as
  * a group, the failing one alone, in its own transaction. The group's tail applies the derived
- * counters, advances the head and inserts the change-log rows; then one commit, one disk sync,
- * serves the whole group. Sequence numbers are therefore gap-free and in commit order, and each
- * is the version of every entity its write touched.
+ * counters, advances the head and inserts the change-log and audit-trail rows; then one commit,
+ * one disk sync, serves the whole group. Sequence numbers are therefore gap-free and in commit
+ * order, and each is the version of every entity its write touched.
  */
 final class Transactions implements AutoCloseable {
 
@@ -304,7 +306,7 @@ final class Transactions implements AutoCloseable {
 
   /**
    * The group's tail: counters (in account order), the head advanced to the last sequence number
-   * used, and the group's change-log rows.
+   * used, and the group's change-log and audit-trail rows.
    */
   private void finish(Handle handle, GroupChanges group, long head) {
     if (!group.directRoutingDelta.isEmpty()) {
@@ -344,6 +346,7 @@ final class Transactions implements AutoCloseable {
           .add();
     }
     log.execute();
+    insertAudit(handle, group, committing);
     if (database.dialect() == Dialect.POSTGRESQL) {
       // Delivered to every listening node when (and only if) the transaction commits.
       handle.createQuery("SELECT pg_notify('" + PgChangeListener.CHANNEL + "', :seq)")
@@ -352,6 +355,52 @@ final class Transactions implements AutoCloseable {
           .one();
     }
   }
+
+  /**
+   * The audit-trail rows of the group's writes, at the change log's time: one batch, whatever the
+   * number of entities.
+   */
+  private void insertAudit(Handle handle, GroupChanges group, java.time.Instant at) {
+    PreparedBatch audit =
+        handle.prepareBatch(
+            "INSERT INTO audit_trail (seq, item, changed_at, actor, source, kind, entity_key,"
+                + " account_name, action, before_state, after_state) VALUES (:seq, :item, :at,"
+                + " :actor, :source, :kind, :entity, :account, :action, :before, :after)");
+    for (int i = 0; i < group.entries.size(); i++) {
+      TxContext tx = group.entries.get(i);
+      Actor actor = group.actors.get(i);
+      for (int item = 0; item < tx.audited.size(); item++) {
+        Audited a = tx.audited.get(item);
+        audit
+            .bind("seq", tx.seq)
+            .bind("item", item)
+            .bind("at", at)
+            .bind("actor", truncate(actor.subject(), 256))
+            .bind("source", truncate(actor.source(), 256))
+            .bind("kind", a.kind().wire())
+            .bind("entity", a.entity())
+            .bind("account", a.accountName())
+            .bind("action", a.action().wire())
+            .bind("before", state(a, true))
+            .bind("after", state(a, false))
+            .add();
+      }
+    }
+    if (audit.size() > 0) {
+      audit.execute();
+    }
+  }
+
+  private String state(Audited audited, boolean before) {
+    if (audited instanceof Audited.OfAccount a) {
+      Account account = before ? a.before() : a.after();
+      return account == null ? null : codec.auditState(account);
+    }
+    Audited.OfNumber n = (Audited.OfNumber) audited;
+    NumberEntry number = before ? n.before() : n.after();
+    return number == null ? null : codec.auditState(number);
+  }
+
 
   private static String truncate(String s, int max) {
     return s == null || s.length() <= max ? s : s.substring(0, max);

@@ -22,6 +22,8 @@ final class TxContext {
   /** Change of each account's count of Direct Routing enabled numbers. */
   final Map<String, Long> directRoutingDelta = new HashMap<>();
   final Set<String> deletedAccounts = new HashSet<>();
+  /** Every entity written, before and after, in order: the write's audit-trail rows. */
+  final List<Audited> audited = new ArrayList<>();
   /** Set by writes that record no change of their own (deleting an account's numbers). */
   boolean wroteUnrecorded;
   /** Sequence number of this write's change set: the version of every entity it writes. */

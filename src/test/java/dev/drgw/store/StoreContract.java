@@ -25,6 +25,9 @@ import dev.drgw.number.NumberFields;
 import dev.drgw.number.NumberService;
 import dev.drgw.repeatability.LedgerEntry;
 import dev.drgw.repeatability.RecordedResponse;
+import dev.drgw.snapshot.NumberView;
+import dev.drgw.snapshot.RoutingSnapshot;
+import dev.drgw.snapshot.SnapshotFollower;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -89,6 +92,48 @@ abstract class StoreContract {
 
   Stored<Account> create(String name, String label) {
     return accounts.put(name, account(name, label, true), Precondition.NONE, ACTOR).stored();
+  }
+
+  @Test
+  void theSnapshotIsBuiltFromEveryNumberWithItsHeaderExactly() {
+    create("contoso", "contoso");
+    create("fabrikam", "fabrikam");
+    List<String> headers = java.util.Arrays.asList(null, "", "X-Tenant: contoso", "tab\there", "new\nline",
+        "cr\rlf", "back\\slash", "\\N", "N", "ünïcødé ☎ \u0001");
+    Map<String, NumberEntry> written = new java.util.HashMap<>();
+    database.jdbi().useHandle(h -> {
+      for (int i = 0; i < 1_000; i++) {
+        String tn = "+44" + (1_000_000 + i);
+        NumberEntry n = new NumberEntry(tn, i % 3 == 0 ? "fabrikam" : "contoso", i % 2 == 0,
+            headers.get(i % headers.size()), null);
+        h.execute("INSERT INTO numbers (telephone_number, account_name, dr_enabled, custom_sip_header, updated_at)"
+            + " VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP)",
+            n.telephoneNumber(), n.accountName(), n.directRoutingEnabled(), n.customSipHeader());
+        written.put(tn, n);
+      }
+    });
+    Map<String, NumberEntry> loaded = new java.util.HashMap<>();
+    List<String> accountNames = new ArrayList<>();
+    long seq = stores.snapshotSource().load(a -> accountNames.add(a.value().name()), n -> loaded.put(n.telephoneNumber(), n));
+    assertThat(seq).isEqualTo(stores.changeLog().latestSeq());
+    assertThat(accountNames).containsExactlyInAnyOrder("contoso", "fabrikam");
+    assertThat(loaded).isEqualTo(written);
+
+    numbers.put("fabrikam", "+441273650009", number("+441273650009", "fabrikam", true),
+        Precondition.NONE, ACTOR);
+    try (SnapshotFollower follower =
+        new SnapshotFollower(stores.snapshotSource(), stores.changeLog(), java.time.Duration.ofSeconds(1))) {
+      follower.start();
+      RoutingSnapshot snapshot = follower.current();
+      assertThat(snapshot.appliedSeq()).isEqualTo(stores.changeLog().latestSeq());
+      for (NumberEntry n : written.values()) {
+        assertThat(snapshot.number(n.telephoneNumber())).as(n.telephoneNumber())
+            .contains(new NumberView(n.telephoneNumber(), n.accountName(), n.directRoutingEnabled(), n.customSipHeader()));
+      }
+      assertThat(snapshot.number("+441273650009")).get().extracting(NumberView::customSipHeader)
+          .isEqualTo("hdr-441273650009");
+      assertThat(snapshot.number("+441273650010")).isEmpty();
+    }
   }
 
   @Test
