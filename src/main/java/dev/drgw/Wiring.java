@@ -190,6 +190,7 @@ public final class Wiring implements AutoCloseable {
                 return t;
               });
       own(housekeeping::shutdownNow);
+      housekeeping.scheduleWithFixedDelay(api::retryDeferredOutcomes, 1, 1, TimeUnit.SECONDS);
       housekeeping.scheduleWithFixedDelay(
           () -> {
             try {

@@ -56,6 +56,7 @@ final class ApiPipeline {
   private final long maxBodyBytes;
   private final Clock clock;
   private final java.util.function.Predicate<Throwable> storeUnavailable;
+  private final DeferredOutcomes deferred = new DeferredOutcomes();
 
   ApiPipeline(
       TokenVerifier verifier,
@@ -116,6 +117,7 @@ final class ApiPipeline {
       }
       if (outcome instanceof RepeatabilityDecision.Track track) {
         String fingerprint = fingerprint(ctx, body);
+        deferred.retry(); // an earlier outcome of this very request may still be waiting
         Optional<ApiResponse> earlier = claim(principal, track, fingerprint);
         if (earlier.isPresent()) {
           return earlier.get();
@@ -186,18 +188,26 @@ final class ApiPipeline {
   }
 
   private void record(Tracked tracked, ApiResponse response) {
-    try {
-      if (response.status() >= 500) {
-        ledger.release(tracked.clientId(), tracked.requestId());
-      } else {
-        ledger.complete(
-            tracked.clientId(),
-            tracked.requestId(),
+    Runnable write = response.status() >= 500
+        ? () -> ledger.release(tracked.clientId(), tracked.requestId())
+        : () -> ledger.complete(tracked.clientId(), tracked.requestId(),
             new RecordedResponse(response.status(), response.headers(), response.body()));
-      }
+    try {
+      write.run();
     } catch (RuntimeException e) {
-      log.warn("could not record the outcome of repeatable request {}", tracked.requestId(), e);
+      if (storeUnavailable.test(e)) {
+        log.warn("could not record the outcome of repeatable request {} (the database is unavailable);"
+            + " recording it once the database is back", tracked.requestId());
+        deferred.defer(write);
+      } else {
+        log.warn("could not record the outcome of repeatable request {}", tracked.requestId(), e);
+      }
     }
+  }
+
+  /** Writes the ledger outcomes the database could not take earlier (called every second). */
+  void retryDeferred() {
+    deferred.retry();
   }
 
   private static void checkApiVersion(Context ctx) {

@@ -95,6 +95,14 @@ public final class ApiRoutes {
     this.audit = new AuditRoutes(auditTrail, json);
   }
 
+  /**
+   * Writes the repeatable-request outcomes that the database could not take while it was down;
+   * call it every second or so.
+   */
+  public void retryDeferredOutcomes() {
+    pipeline.retryDeferred();
+  }
+
   public void register(RoutesConfig routes) {
     ApiPipeline.Body none = ApiPipeline.Body.NONE;
     ApiPipeline.Body json = ApiPipeline.Body.JSON;

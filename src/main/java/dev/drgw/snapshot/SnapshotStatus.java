@@ -47,8 +47,10 @@ public final class SnapshotStatus implements SyncStatus {
       subdomains = SubdomainStatus.PROVISIONED;
     } else {
       Optional<AccountView> older = snapshot.get().account(requested.name());
-      boolean servesOlder = older.isPresent() && older.get().version() < version && older.get().publishesSubdomains();
-      subdomains = servesOlder || view.appliedSomewhere(version)
+      // This node serves a published state of the account (older, or already the new one while
+      // the other nodes' reports are a heartbeat behind): some region serves something.
+      boolean servesSome = older.isPresent() && older.get().publishesSubdomains();
+      subdomains = servesSome || view.appliedSomewhere(version)
           ? SubdomainStatus.INCONSISTENT : SubdomainStatus.NOT_PROVISIONED;
     }
     List<RegionProvisioning> regions = new ArrayList<>();

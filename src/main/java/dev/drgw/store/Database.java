@@ -47,7 +47,22 @@ public final class Database implements AutoCloseable {
    * (as opposed to a refused or conflicting statement): the request may succeed later.
    */
   public static boolean isUnavailable(Throwable failure) {
+    return isUnavailable(failure, 0);
+  }
+
+  private static boolean isUnavailable(Throwable failure, int depth) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
+      // A transaction whose connection died: restoring auto-commit or closing then fails too
+      if (t instanceof org.jdbi.v3.core.transaction.UnableToRestoreAutoCommitStateException) {
+        return true;
+      }
+      if (depth < 3) {
+        for (Throwable suppressed : t.getSuppressed()) {
+          if (isUnavailable(suppressed, depth + 1)) {
+            return true;
+          }
+        }
+      }
       if (t instanceof java.sql.SQLTransientConnectionException
           || t instanceof java.sql.SQLNonTransientConnectionException
           || t instanceof org.jdbi.v3.core.ConnectionException) {
