@@ -61,26 +61,8 @@ public final class HealthRoutes {
       return;
     }
     Map<String, String> checks = new LinkedHashMap<>();
-    boolean ready = true;
-    for (Map.Entry<String, BooleanSupplier> check : readinessChecks.entrySet()) {
-      boolean up;
-      try {
-        up = check.getValue().getAsBoolean();
-      } catch (RuntimeException e) {
-        up = false;
-      }
-      checks.put(check.getKey(), up ? "up" : "down");
-      ready &= up;
-    }
-    for (Map.Entry<String, BooleanSupplier> detail : details.entrySet()) {
-      boolean up;
-      try {
-        up = detail.getValue().getAsBoolean();
-      } catch (RuntimeException e) {
-        up = false;
-      }
-      checks.put(detail.getKey(), up ? "up" : "down");
-    }
+    boolean ready = evaluate(readinessChecks, checks);
+    evaluate(details, checks);
     StringBuilder body = new StringBuilder("{\"status\":\"").append(ready ? "ready" : "not ready");
     body.append("\",\"checks\":{");
     checks.forEach((k, v) -> body.append('"').append(k).append("\":\"").append(v).append("\","));
@@ -104,6 +86,22 @@ public final class HealthRoutes {
     }
     body.append('}');
     ctx.status(ready ? 200 : 503).contentType("application/json").result(body.toString());
+  }
+
+  /** Runs each check (a failing one counts as down) into {@code into}; true when all are up. */
+  private static boolean evaluate(Map<String, BooleanSupplier> checks, Map<String, String> into) {
+    boolean all = true;
+    for (Map.Entry<String, BooleanSupplier> check : checks.entrySet()) {
+      boolean up;
+      try {
+        up = check.getValue().getAsBoolean();
+      } catch (RuntimeException e) {
+        up = false;
+      }
+      into.put(check.getKey(), up ? "up" : "down");
+      all &= up;
+    }
+    return all;
   }
 
   private void scrape(Context ctx) {

@@ -53,8 +53,10 @@ public final class Views {
       Map<String, String> errors,
       String error) {}
 
-  /** One region of an account: its customer subdomain, token and served state. */
-  /** A region of an account: its subdomain, token, state there and live nodes (-1: no node ever reported). */
+  /**
+   * One region of an account: its customer subdomain, token, the state served there and its live
+   * nodes (-1: no node of the region has ever reported).
+   */
   public record Region(int number, String subdomain, String token, String state, int liveNodes) {}
 
   public record Account(
