@@ -55,6 +55,8 @@ public final class SnapshotFollower implements AutoCloseable {
   private final AtomicLong announced = new AtomicLong();
   /** When a notification first announced a change set not yet applied; null when none is. */
   private volatile Instant announcedSince;
+  /** The change log could not be read at all (the database is down): nothing can be caught up. */
+  private volatile boolean logUnreachable;
   private volatile Consumer<Duration> propagationObserver = d -> {};
   private final java.time.Clock clock;
 
@@ -110,10 +112,14 @@ public final class SnapshotFollower implements AutoCloseable {
   /**
    * How far behind the snapshot is: the time since the oldest change set it knows of and has not
    * applied was committed; zero when it has applied everything it knows of. While the change log
-   * cannot be read (the database is down) nothing new is known, and the snapshot keeps serving
-   * the last state it had.
+   * cannot be read at all (the database is down) it is zero too, even if a notification announced
+   * a change just before: the snapshot keeps serving the last state it had, as every node does,
+   * and readiness must not take every node out at once.
    */
   public Duration lag() {
+    if (logUnreachable) {
+      return Duration.ZERO; // every node is in the same position: serving on is right
+    }
     Instant since = behindSince;
     Instant heard = announcedSince;
     if (heard != null && announced.get() <= current.get().appliedSeq()) {
@@ -183,6 +189,7 @@ public final class SnapshotFollower implements AutoCloseable {
     try {
       head = changeLog.latestSeq();
     } catch (RuntimeException unreachable) {
+      logUnreachable = true;
       log.warn("cannot read the change log ({}); serving the snapshot at change {} meanwhile",
           failure.getMessage(), current.get().appliedSeq());
       return;
@@ -203,6 +210,7 @@ public final class SnapshotFollower implements AutoCloseable {
     while (true) {
       RoutingSnapshot snapshot = current.get();
       List<ChangeSet> sets = changeLog.after(snapshot.appliedSeq(), BATCH);
+      logUnreachable = false;
       if (sets.isEmpty()) {
         behindSince = null;
         if (announced.get() <= snapshot.appliedSeq()) {

@@ -19,6 +19,16 @@ class SnapshotFollowerTest {
   /** A change log in memory. */
   private static final class ListChangeLog implements ChangeLog {
     final List<ChangeSet> sets = new ArrayList<>();
+    /** Reads fail as they do while the database is down. */
+    volatile boolean down;
+    /** The entry with this sequence cannot be decoded (0: none). */
+    volatile long corrupt;
+
+    private void check() {
+      if (down) {
+        throw new IllegalStateException("connection refused");
+      }
+    }
 
     synchronized void add(Change... changes) {
       sets.add(new ChangeSet(sets.size() + 1, Instant.EPOCH, "a", "test", null, List.of(changes)));
@@ -26,11 +36,16 @@ class SnapshotFollowerTest {
 
     @Override
     public synchronized long latestSeq() {
+      check();
       return sets.size();
     }
 
     @Override
     public synchronized List<ChangeSet> after(long seq, int limit) {
+      check();
+      if (corrupt > seq && corrupt <= sets.size()) {
+        throw new IllegalStateException("corrupt change set in the change log");
+      }
       return List.copyOf(sets.subList((int) seq, (int) Math.min(sets.size(), seq + limit)));
     }
 
@@ -71,6 +86,39 @@ class SnapshotFollowerTest {
         boolean deleted = i >= count - 100 && i % 2 == 1;
         assertThat(s.number("+44" + (1_000_000 + i)).isPresent()).as("number " + i).isEqualTo(!deleted);
       }
+    }
+  }
+
+  @Test
+  void aChangeAnnouncedJustBeforeTheDatabaseWentDownDoesNotCountAsLag() throws Exception {
+    ListChangeLog log = new ListChangeLog();
+    try (SnapshotFollower follower =
+        new SnapshotFollower((accounts, numbers) -> 0, log, Duration.ofMillis(50))) {
+      follower.start();
+      log.down = true;
+      follower.wake(1); // the NOTIFY of a commit arrived; then the database went away
+      Thread.sleep(300);
+      assertThat(follower.lag()).isZero();
+      log.add(put(1));
+      log.down = false;
+      await().atMost(Duration.ofSeconds(5)).until(() -> follower.current().appliedSeq() == 1);
+      assertThat(follower.lag()).isZero();
+    }
+  }
+
+  @Test
+  void aChangeThatCannotBeAppliedCountsAsLagUntilItCan() {
+    ListChangeLog log = new ListChangeLog();
+    try (SnapshotFollower follower =
+        new SnapshotFollower((accounts, numbers) -> 0, log, Duration.ofMillis(50))) {
+      follower.start();
+      log.corrupt = 1;
+      log.add(put(1));
+      await().atMost(Duration.ofSeconds(5)).until(() -> follower.lag().compareTo(Duration.ofMillis(200)) > 0);
+      assertThat(follower.current().appliedSeq()).isZero();
+      log.corrupt = 0;
+      await().atMost(Duration.ofSeconds(5)).until(() -> follower.current().appliedSeq() == 1);
+      assertThat(follower.lag()).isZero();
     }
   }
 }
