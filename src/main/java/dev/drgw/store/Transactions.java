@@ -168,6 +168,7 @@ final class Transactions implements AutoCloseable {
     GroupChanges changes = new GroupChanges();
     int failedAt = -1;
     RuntimeException failure = null;
+    boolean committed = false;
     try (Handle handle = database.jdbi().open()) {
       handle.setTransactionIsolationLevel(TransactionIsolationLevel.READ_COMMITTED);
       handle.begin();
@@ -205,19 +206,27 @@ final class Transactions implements AutoCloseable {
         } else {
           finish(handle, changes, head);
           handle.commit();
+          committed = true;
         }
       } catch (RuntimeException e) {
         rollbackQuietly(handle);
         throw e;
       }
     } catch (RuntimeException e) {
-      // The group's transaction failed as a whole (commit, connection): nothing of it happened.
-      for (Pending<?> pending : group) {
-        if (!pending.result.isDone()) {
-          retryOrFail(pending, e, again);
+      if (committed) {
+        // Closing the connection failed after the commit had succeeded (the database going
+        // away at that moment): the group happened, and its writers must be told so, or a
+        // retry would write the same change twice.
+        log.warn("the connection failed after a commit; the commit stands ({})", e.getMessage());
+      } else {
+        // The group's transaction failed as a whole (commit, connection): nothing of it happened.
+        for (Pending<?> pending : group) {
+          if (!pending.result.isDone()) {
+            retryOrFail(pending, e, again);
+          }
         }
+        return again;
       }
-      return again;
     }
     if (failedAt >= 0) {
       // Nothing was committed: the writes before the failing one run again as a group, the
