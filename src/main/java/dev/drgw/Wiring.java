@@ -150,7 +150,7 @@ public final class Wiring implements AutoCloseable {
           config.node().heartbeatInterval(), config.node().staleAfter()));
       heartbeat.start();
       follower.addListener(s -> heartbeat.wake());
-      nodeMeters(metrics, heartbeat);
+      nodeMeters(metrics, heartbeat, deployment.regions());
       SyncStatus status = new SnapshotStatus(follower::current, heartbeat::view);
       ApiRoutes api =
           new ApiRoutes(
@@ -336,8 +336,8 @@ public final class Wiring implements AutoCloseable {
   }
 
   /** Live nodes per region as this node sees them. */
-  private static void nodeMeters(Metrics metrics, NodeHeartbeat heartbeat) {
-    for (int region = 1; region <= 2; region++) {
+  private static void nodeMeters(Metrics metrics, NodeHeartbeat heartbeat, int regions) {
+    for (int region = 1; region <= regions; region++) {
       int r = region;
       io.micrometer.core.instrument.Gauge.builder(Metrics.PREFIX + "nodes.live", heartbeat,
               h -> h.view().regions().stream().filter(v -> v.region() == r).mapToInt(v -> v.liveNodes()).sum())

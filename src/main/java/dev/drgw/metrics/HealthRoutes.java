@@ -22,18 +22,13 @@ public final class HealthRoutes {
   private final BooleanSupplier draining;
 
   /**
-   * @param readinessChecks name → check, e.g. {@code database} → can a connection be used
+   * @param readinessChecks name → check, e.g. {@code snapshot} → is it within the allowed lag
    * @param details name → check shown as "up"/"down" without failing readiness (the database:
    *     DNS and SIP serve from the snapshot while it is down)
    * @param peers SIP peer states by side, shown as detail (a peer being down does not make
    *     this node unready: the others may still be up)
+   * @param draining true during a graceful stop: /health/ready then answers 503 {@code draining}
    */
-  public HealthRoutes(Map<String, BooleanSupplier> readinessChecks, Map<String, BooleanSupplier> details,
-      java.util.function.Supplier<Map<String, Map<String, String>>> peers, Metrics metrics) {
-    this(readinessChecks, details, peers, metrics, () -> false);
-  }
-
-  /** As above; while {@code draining} (a graceful stop), /health/ready answers 503 {@code draining}. */
   public HealthRoutes(Map<String, BooleanSupplier> readinessChecks, Map<String, BooleanSupplier> details,
       java.util.function.Supplier<Map<String, Map<String, String>>> peers, Metrics metrics, BooleanSupplier draining) {
     this.readinessChecks = new LinkedHashMap<>(readinessChecks);

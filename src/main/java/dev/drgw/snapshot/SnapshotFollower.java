@@ -103,10 +103,15 @@ public final class SnapshotFollower implements AutoCloseable {
    * elsewhere (-1: unknown, e.g. after a reconnection).
    */
   public void wake(long seq) {
+    announce(seq);
+    wake.release();
+  }
+
+  /** Notes that change set {@code seq} exists; from now on, until applied, it counts as lag. */
+  private void announce(long seq) {
     if (announced.accumulateAndGet(seq, Math::max) > current.get().appliedSeq() && announcedSince == null) {
       announcedSince = clock.instant();
     }
-    wake.release();
   }
 
   /**
@@ -195,8 +200,7 @@ public final class SnapshotFollower implements AutoCloseable {
       return;
     }
     if (head > current.get().appliedSeq()) {
-      wake(head);
-      wake.drainPermits();
+      announce(head);
       log.error("cannot apply change set {} (the database has changes up to {}); this node serves change {}"
           + " and retries", current.get().appliedSeq() + 1, head, current.get().appliedSeq(), failure);
     } else {
